@@ -1,0 +1,148 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SpecializedConv.Generators.Helpers;
+using SpecializedConv.Generators.Model;
+
+namespace SpecializedConv.Generators;
+
+public sealed partial class Conv2DGenerator
+{
+    /// <summary>Reads a <c>[Conv2D]</c> application into plain values. Decides nothing: Diagnostics checks.</summary>
+    internal static class Parser
+    {
+        public static ParsedLayer Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax syntax ||
+                type.TypeKind != TypeKind.Class || context.Attributes.Length == 0)
+            {
+                // Structs, interfaces and the like: the compiler already reports CS0592 (the attribute targets classes).
+                return new ParsedLayer(null);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            AttributeData attribute = context.Attributes[0];
+            LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)) ?? LocationInfo.From(syntax);
+            var invalid = new List<string>();
+
+            ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
+            string[] names = arguments.Length == 5
+                ? new[] { "inChannels", "inHeight", "inWidth", "outChannels", "kernelSize" }
+                : new[] { "inChannels", "inHeight", "inWidth", "outChannels", "kernelHeight", "kernelWidth" };
+            if (attribute.AttributeConstructor is null || (arguments.Length != 5 && arguments.Length != 6))
+            {
+                // The attribute did not bind (the compiler reports why); nothing sensible can be generated.
+                invalid.Add("The [Conv2D] constructor call");
+                arguments = ImmutableArray<TypedConstant>.Empty;
+            }
+
+            int[] sizes = new int[6];
+            for (int i = 0; i < arguments.Length; i++)
+            {
+                sizes[i] = ReadInt(arguments[i], names[i], invalid);
+            }
+
+            if (arguments.Length == 5)
+            {
+                sizes[5] = sizes[4];
+            }
+
+            ConvMode mode = ConvMode.Valid;
+            ConvKind kind = ConvKind.CrossCorrelation;
+            int stride = 1, padding = 0, dilation = 1;
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                switch (named.Key)
+                {
+                    case "Mode":
+                        mode = (ConvMode)ReadEnum(named.Value, "Mode", typeof(ConvMode), invalid);
+                        break;
+                    case "Kind":
+                        kind = (ConvKind)ReadEnum(named.Value, "Kind", typeof(ConvKind), invalid);
+                        break;
+                    case "Stride":
+                        stride = ReadInt(named.Value, "Stride", invalid);
+                        break;
+                    case "Padding":
+                        padding = ReadInt(named.Value, "Padding", invalid);
+                        break;
+                    case "Dilation":
+                        dilation = ReadInt(named.Value, "Dilation", invalid);
+                        break;
+                }
+            }
+
+            return new ParsedLayer(new LayerDeclaration(
+                ReadType(type, syntax),
+                location,
+                sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], sizes[5],
+                mode, kind, stride, padding, dilation,
+                invalid.ToEquatableArray()));
+        }
+
+        private static int ReadInt(TypedConstant constant, string name, List<string> invalid)
+        {
+            if (constant.Kind == TypedConstantKind.Primitive && constant.Value is int value)
+            {
+                return value;
+            }
+
+            invalid.Add($"{name} = {constant.ToCSharpString()}");
+            return 1;
+        }
+
+        private static int ReadEnum(TypedConstant constant, string name, System.Type enumType, List<string> invalid)
+        {
+            if (constant.Kind == TypedConstantKind.Enum && constant.Value is int value && System.Enum.IsDefined(enumType, value))
+            {
+                return value;
+            }
+
+            invalid.Add($"{name} = {constant.ToCSharpString()}");
+            return 0;
+        }
+
+        private static LayerTypeInfo ReadType(INamedTypeSymbol type, TypeDeclarationSyntax syntax)
+        {
+            var containing = new List<ContainingTypeInfo>();
+            for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+            {
+                containing.Insert(0, new ContainingTypeInfo(
+                    Keyword(outer),
+                    outer.Name,
+                    IsPartial(outer),
+                    outer.IsGenericType,
+                    outer.IsStatic));
+            }
+
+            string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
+            return new LayerTypeInfo(
+                ns,
+                type.Name,
+                syntax is RecordDeclarationSyntax ? "record" : "class",
+                IsPartial(type),
+                type.IsStatic,
+                type.IsGenericType,
+                syntax.Modifiers.Any(SyntaxKind.FileKeyword),
+                containing.ToEquatableArray());
+        }
+
+        /// <summary>A type is partial when every one of its declarations says so.</summary>
+        private static bool IsPartial(INamedTypeSymbol type) =>
+            type.DeclaringSyntaxReferences.Length > 0 &&
+            type.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+        private static string Keyword(INamedTypeSymbol type) => type switch
+        {
+            { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+            { IsRecord: true } => "record",
+            { TypeKind: TypeKind.Struct } => "struct",
+            { TypeKind: TypeKind.Interface } => "interface",
+            _ => "class",
+        };
+    }
+}

@@ -1,0 +1,373 @@
+using System;
+using System.Collections.Generic;
+using SpecializedConv.Generators.Helpers;
+using SpecializedConv.Generators.Model;
+
+namespace SpecializedConv.Generators;
+
+public sealed partial class Conv2DGenerator
+{
+    /// <summary>
+    /// Decides the data layout, blocking and unrolling of each pass. All arithmetic is checked: Diagnostics has
+    /// already bounded the sizes, so an overflow here is a bug, not a user error.
+    /// </summary>
+    internal static class Planner
+    {
+        private const int Lanes = Blocking.Lanes;
+
+        /// <summary>x64 has 16 vector registers; accumulators, the reused operands and one temporary must fit.</summary>
+        private const int VectorRegisters = 16;
+
+        private const int MaxAccumulators = 12;
+
+        /// <summary>FMA statements per unrolled method; beyond this the JIT's size limits come into view.</summary>
+        private const int MaxUnrolledMultiplyAdds = 1600;
+
+        public static LayerPlan Plan(LayerTypeInfo type, LayerShape shape)
+        {
+            checked
+            {
+                PackPlan inputPack = PlanInputPack(shape);
+                return new LayerPlan(
+                    type,
+                    shape,
+                    inputPack,
+                    PlanForward(shape, inputPack),
+                    PlanBackwardData(shape),
+                    PlanBackwardWeights(shape, inputPack));
+            }
+        }
+
+        /// <summary>
+        /// The input, zero-padded as the mode says and split into column phases (x mod stride), wide enough that every
+        /// vector the forward and backward-weights kernels load lies inside it.
+        /// </summary>
+        private static PackPlan PlanInputPack(LayerShape s)
+        {
+            checked
+            {
+                int st = s.Stride, d = s.Dilation;
+                int paddedOutputWidth = RoundUp(s.OutWidth, Lanes);
+                int lastReadColumn = paddedOutputWidth - 1 + ((s.KernelWidth - 1) * d / st);
+                int lastWrittenColumn = (s.InWidth - 1 + s.PadLeft) / st;
+                int lastReadRow = ((s.OutHeight - 1) * st) + ((s.KernelHeight - 1) * d);
+                int lastWrittenRow = s.InHeight - 1 + s.PadTop;
+                return new PackPlan(
+                    s.InChannels,
+                    st,
+                    Math.Max(lastReadRow, lastWrittenRow) + 1,
+                    Math.Max(lastReadColumn, lastWrittenColumn) + 1,
+                    s.PadTop,
+                    s.PadLeft);
+            }
+        }
+
+        private static BlockKernelPlan PlanForward(LayerShape s, PackPlan pack)
+        {
+            checked
+            {
+                int st = s.Stride, d = s.Dilation;
+                var taps = new List<TapPlan>();
+                for (int r = 0; r < s.KernelHeight; r++)
+                {
+                    for (int c = 0; c < s.KernelWidth; c++)
+                    {
+                        int sourceOffset = (c * d % st * pack.PhasePitch) + (r * d * pack.RowPitch) + (c * d / st);
+                        taps.Add(new TapPlan(r, c, sourceOffset, s.WeightTapOffset(r, c)));
+                    }
+                }
+
+                Blocking blocking = ChooseBlocking(s.OutChannels, s.OutHeight, s.OutWidth, taps.Count, paddedDestination: false);
+                return new BlockKernelPlan(
+                    "ForwardSample",
+                    "One sample's forward pass: output[k,i,j] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].",
+                    HasBias: true,
+                    s.OutChannels,
+                    s.OutHeight,
+                    s.OutWidth,
+                    blocking,
+                    PaddedDestination: false,
+                    DestinationChannelPitch: s.OutHeight * s.OutWidth,
+                    DestinationRowPitch: s.OutWidth,
+                    SourceChannels: s.InChannels,
+                    SourceChannelPitch: pack.ChannelPitch,
+                    SourceRowPitch: pack.RowPitch,
+                    RowStep: st,
+                    WeightOutputStride: s.InChannels * s.Taps,
+                    WeightSourceStride: s.Taps,
+                    taps.ToEquatableArray());
+            }
+        }
+
+        /// <summary>
+        /// Backward-data as a direct correlation of the output gradient with the flipped kernel, split into stride²
+        /// phases: input rows y with (y + padTop) ≡ ph (mod stride) receive exactly the taps r with r·dilation ≡ ph,
+        /// from output-gradient rows (y + padTop − r·dilation) / stride. Taps that would meet the zeros of a
+        /// stride-dilated gradient are never emitted.
+        /// </summary>
+        private static DataPlan PlanBackwardData(LayerShape s)
+        {
+            checked
+            {
+                int st = s.Stride, d = s.Dilation;
+                List<AxisPhase> rowPhases = AxisPhases(s.InHeight, s.PadTop, s.KernelHeight, st, d);
+                List<AxisPhase> columnPhases = AxisPhases(s.InWidth, s.PadLeft, s.KernelWidth, st, d);
+
+                // Offsets of the packed gradient so that every tap's first row and column index is >= 0.
+                int rowOffset = 0, columnOffset = 0;
+                foreach (AxisPhase p in rowPhases)
+                {
+                    foreach (int q in p.Shifts)
+                    {
+                        rowOffset = Math.Max(rowOffset, q - p.Start);
+                    }
+                }
+
+                foreach (AxisPhase p in columnPhases)
+                {
+                    foreach (int q in p.Shifts)
+                    {
+                        columnOffset = Math.Max(columnOffset, q - p.Start);
+                    }
+                }
+
+                // Choose each phase's blocking first: the packed width must cover its widest vector read.
+                var choices = new List<(AxisPhase Row, AxisPhase Column, Blocking Blocking, int Taps)>();
+                int lastRow = rowOffset + s.OutHeight - 1, lastColumn = columnOffset + s.OutWidth - 1;
+                foreach (AxisPhase rowPhase in rowPhases)
+                {
+                    foreach (AxisPhase columnPhase in columnPhases)
+                    {
+                        int tapCount = rowPhase.Taps.Count * columnPhase.Taps.Count;
+                        if (rowPhase.Count == 0 || columnPhase.Count == 0 || tapCount == 0)
+                        {
+                            choices.Add((rowPhase, columnPhase, new Blocking(1, 1, 1), 0));
+                            continue;
+                        }
+
+                        Blocking blocking = ChooseBlocking(s.InChannels, rowPhase.Count, columnPhase.Count, tapCount, paddedDestination: st > 1);
+                        choices.Add((rowPhase, columnPhase, blocking, tapCount));
+                        int lastVectorColumn = st > 1
+                            ? RoundUp(columnPhase.Count, blocking.BlockColumns) - 1
+                            : Math.Max(columnPhase.Count, Lanes) - 1;
+                        foreach (int q in rowPhase.Shifts)
+                        {
+                            lastRow = Math.Max(lastRow, rowPhase.Count - 1 + rowPhase.Start - q + rowOffset);
+                        }
+
+                        foreach (int q in columnPhase.Shifts)
+                        {
+                            lastColumn = Math.Max(lastColumn, lastVectorColumn + columnPhase.Start - q + columnOffset);
+                        }
+                    }
+                }
+
+                var pack = new PackPlan(s.OutChannels, 1, lastRow + 1, lastColumn + 1, rowOffset, columnOffset);
+                var phases = new List<DataPhasePlan>();
+                int scratchLength = 0;
+                foreach ((AxisPhase rowPhase, AxisPhase columnPhase, Blocking blocking, int tapCount) in choices)
+                {
+                    int rowStart = (rowPhase.Start * st) + rowPhase.Phase - s.PadTop;
+                    int columnStart = (columnPhase.Start * st) + columnPhase.Phase - s.PadLeft;
+                    if (tapCount == 0)
+                    {
+                        phases.Add(new DataPhasePlan(rowPhase.Phase, columnPhase.Phase, rowStart, columnStart, rowPhase.Count, columnPhase.Count, null));
+                        continue;
+                    }
+
+                    var taps = new List<TapPlan>();
+                    for (int i = 0; i < rowPhase.Taps.Count; i++)
+                    {
+                        for (int j = 0; j < columnPhase.Taps.Count; j++)
+                        {
+                            int r = rowPhase.Taps[i], c = columnPhase.Taps[j];
+                            int sourceRow = rowPhase.Start - rowPhase.Shifts[i] + rowOffset;
+                            int sourceColumn = columnPhase.Start - columnPhase.Shifts[j] + columnOffset;
+                            taps.Add(new TapPlan(r, c, (sourceRow * pack.RowPitch) + sourceColumn, s.WeightTapOffset(r, c)));
+                        }
+                    }
+
+                    bool direct = st == 1;
+                    int destinationRowPitch = direct ? s.InWidth : RoundUp(columnPhase.Count, blocking.BlockColumns);
+                    int destinationChannelPitch = direct ? s.InHeight * s.InWidth : rowPhase.Count * destinationRowPitch;
+                    if (!direct)
+                    {
+                        scratchLength = Math.Max(scratchLength, s.InChannels * destinationChannelPitch);
+                    }
+
+                    string name = direct ? "BackwardDataSample" : $"BackwardDataPhase{rowPhase.Phase}_{columnPhase.Phase}";
+                    string summary = direct
+                        ? "One sample's input gradient: inputGrad[c,y,x] = Σ_k Σ_taps w'[k,c,r,s] · outputGrad[k, y + padTop − r·dilation, x + padLeft − s·dilation] (a full correlation with the flipped kernel)."
+                        : $"Input-gradient rows y ≡ {rowStart} and columns x ≡ {columnStart} (mod {st}): only the {tapCount} taps whose dilated offsets land on stride-sampled output rows and columns contribute.";
+                    phases.Add(new DataPhasePlan(
+                        rowPhase.Phase,
+                        columnPhase.Phase,
+                        rowStart,
+                        columnStart,
+                        rowPhase.Count,
+                        columnPhase.Count,
+                        new BlockKernelPlan(
+                            name,
+                            summary,
+                            HasBias: false,
+                            s.InChannels,
+                            rowPhase.Count,
+                            columnPhase.Count,
+                            blocking,
+                            PaddedDestination: !direct,
+                            destinationChannelPitch,
+                            destinationRowPitch,
+                            SourceChannels: s.OutChannels,
+                            SourceChannelPitch: pack.ChannelPitch,
+                            SourceRowPitch: pack.RowPitch,
+                            RowStep: 1,
+                            WeightOutputStride: s.Taps,
+                            WeightSourceStride: s.InChannels * s.Taps,
+                            taps.ToEquatableArray())));
+                }
+
+                return new DataPlan(pack, phases.ToEquatableArray(), scratchLength);
+            }
+        }
+
+        /// <summary>
+        /// Backward-weights: each accumulator holds one (output channel, tap) pair and reduces over output pixels;
+        /// channel blocks divide K exactly so that no weight gradient is summed twice.
+        /// </summary>
+        private static WeightsPlan PlanBackwardWeights(LayerShape s, PackPlan pack)
+        {
+            checked
+            {
+                int st = s.Stride, d = s.Dilation;
+                int best = 1, bestGroup = 1;
+                double bestCost = double.MaxValue;
+                for (int channels = 1; channels <= Math.Min(s.OutChannels, MaxAccumulators); channels++)
+                {
+                    if (s.OutChannels % channels != 0)
+                    {
+                        continue;
+                    }
+
+                    for (int group = 1; group <= Math.Min(s.Taps, MaxAccumulators); group++)
+                    {
+                        int accumulators = channels * group;
+                        if (accumulators > MaxAccumulators || accumulators + channels + 1 > VectorRegisters)
+                        {
+                            continue;
+                        }
+
+                        // Per vector of output pixels: channels·group FMAs (two a cycle) against channels + group loads (about three a cycle).
+                        int groups = (s.Taps + group - 1) / group;
+                        double perStep = Math.Max(accumulators / 2.0, (channels + group) / 3.0);
+                        double cost = (s.OutChannels / channels) * (double)groups * perStep;
+                        if (cost < bestCost - 1e-9 || (Math.Abs(cost - bestCost) < 1e-9 && accumulators > best * bestGroup))
+                        {
+                            (best, bestGroup, bestCost) = (channels, group, cost);
+                        }
+                    }
+                }
+
+                var groupsList = new List<EquatableArray<TapPlan>>();
+                var current = new List<TapPlan>();
+                for (int r = 0; r < s.KernelHeight; r++)
+                {
+                    for (int c = 0; c < s.KernelWidth; c++)
+                    {
+                        int sourceOffset = (c * d % st * pack.PhasePitch) + (r * d * pack.RowPitch) + (c * d / st);
+                        current.Add(new TapPlan(r, c, sourceOffset, s.WeightTapOffset(r, c)));
+                        if (current.Count == bestGroup)
+                        {
+                            groupsList.Add(current.ToEquatableArray());
+                            current.Clear();
+                        }
+                    }
+                }
+
+                if (current.Count > 0)
+                {
+                    groupsList.Add(current.ToEquatableArray());
+                }
+
+                int rowPitch = RoundUp(s.OutWidth, Lanes);
+                return new WeightsPlan(best, rowPitch, s.OutHeight * rowPitch, groupsList.ToEquatableArray());
+            }
+        }
+
+        /// <summary>
+        /// Picks channels × rows × vectors per block minimising estimated cycles: FMAs issue two a cycle, loads and
+        /// broadcasts about three; overlapping edge blocks count as wasted work.
+        /// </summary>
+        internal static Blocking ChooseBlocking(int channels, int rows, int columns, int taps, bool paddedDestination)
+        {
+            int accumulatorLimit = Math.Max(1, Math.Min(MaxAccumulators, MaxUnrolledMultiplyAdds / Math.Max(1, taps)));
+            Blocking? best = null;
+            double bestCost = double.MaxValue;
+            for (int kb = 1; kb <= Math.Min(channels, MaxAccumulators); kb++)
+            {
+                for (int rb = 1; rb <= Math.Min(rows, MaxAccumulators); rb++)
+                {
+                    for (int jb = 1; jb <= 4; jb++)
+                    {
+                        int accumulators = kb * rb * jb;
+                        if (accumulators > accumulatorLimit || accumulators + Math.Min(kb, rb * jb) + 1 > VectorRegisters)
+                        {
+                            continue;
+                        }
+
+                        int blockColumns = jb * Lanes;
+                        if (jb > 1 && !paddedDestination && blockColumns > columns)
+                        {
+                            continue;
+                        }
+
+                        long blocks = (long)Ceiling(channels, kb) * Ceiling(rows, rb) * Ceiling(Math.Max(columns, 1), blockColumns);
+                        double perTap = Math.Max(accumulators / 2.0, ((rb * jb) + kb) / 3.0);
+                        double cost = blocks * ((taps * perTap) + accumulators);
+                        if (best is null || cost < bestCost - 1e-9 || (Math.Abs(cost - bestCost) < 1e-9 && accumulators > best.Accumulators))
+                        {
+                            best = new Blocking(kb, rb, jb);
+                            bestCost = cost;
+                        }
+                    }
+                }
+            }
+
+            return best ?? new Blocking(1, 1, 1);
+        }
+
+        /// <summary>The output positions of one axis phase of backward-data and the taps that reach it.</summary>
+        /// <param name="Start">First phase index a (input position a·stride + phase − pad).</param>
+        /// <param name="Shifts">Per tap, (tap·dilation − phase) / stride: how many gradient rows the tap looks back.</param>
+        private sealed record AxisPhase(int Phase, int Start, int Count, List<int> Taps, List<int> Shifts);
+
+        private static List<AxisPhase> AxisPhases(int input, int padBefore, int kernel, int stride, int dilation)
+        {
+            var phases = new List<AxisPhase>();
+            for (int phase = 0; phase < stride; phase++)
+            {
+                var taps = new List<int>();
+                var shifts = new List<int>();
+                for (int tap = 0; tap < kernel; tap++)
+                {
+                    if (tap * dilation % stride == phase)
+                    {
+                        taps.Add(tap);
+                        shifts.Add(((tap * dilation) - phase) / stride);
+                    }
+                }
+
+                // Positions a with 0 <= a·stride + phase − padBefore <= input − 1.
+                int start = padBefore >= phase ? Ceiling(padBefore - phase, stride) : 0;
+                int lastNumerator = input - 1 + padBefore - phase;
+                int count = lastNumerator < 0 ? 0 : Math.Max(0, (lastNumerator / stride) - start + 1);
+                phases.Add(new AxisPhase(phase, start, count, taps, shifts));
+            }
+
+            return phases;
+        }
+
+        private static int Ceiling(int value, int divisor) => (value + divisor - 1) / divisor;
+
+        private static int RoundUp(int value, int multiple) => checked(Ceiling(value, multiple) * multiple);
+    }
+}
