@@ -200,9 +200,9 @@ public sealed partial class Conv2DGenerator
             using (w.Open("public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output)"))
             {
                 w.Line($"int batch = {Support}.BatchCount(input.Length, InputLength, nameof(input));");
-                w.Line($"{Support}.CheckBatch(output.Length, OutputLength, batch, nameof(output), nameof(input));");
                 w.Line($"{Support}.CheckLength(weights.Length, WeightLength, nameof(weights));");
                 w.Line($"{Support}.CheckLength(bias.Length, BiasLength, nameof(bias));");
+                w.Line($"{Support}.CheckBatch(output.Length, OutputLength, batch, nameof(output), nameof(input));");
                 EmitFallback(w, "Forward(Shape, input, weights, bias, output)");
                 w.Line($"float[] packed = {Support}.Scratch(ref t_packedInput, PackedInputLength);");
                 using (w.Open("for (int n = 0; n < batch; n++)"))
@@ -230,8 +230,8 @@ public sealed partial class Conv2DGenerator
             using (w.Open("public static void BackwardData(ReadOnlySpan<float> outputGrad, ReadOnlySpan<float> weights, Span<float> inputGrad)"))
             {
                 w.Line($"int batch = {Support}.BatchCount(outputGrad.Length, OutputLength, nameof(outputGrad));");
-                w.Line($"{Support}.CheckBatch(inputGrad.Length, InputLength, batch, nameof(inputGrad), nameof(outputGrad));");
                 w.Line($"{Support}.CheckLength(weights.Length, WeightLength, nameof(weights));");
+                w.Line($"{Support}.CheckBatch(inputGrad.Length, InputLength, batch, nameof(inputGrad), nameof(outputGrad));");
                 EmitFallback(w, "BackwardData(Shape, outputGrad, weights, inputGrad)");
                 w.Line($"float[] packed = {Support}.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);");
                 bool phased = data.ScratchLength > 0;

@@ -1,5 +1,5 @@
 // This file is compiled into both the runtime library and the source generator (linked): it is the one place
-// where output sizes and the padding implied by a mode are computed, for the generator, the runtime reference
+// (internal in the generator) where output sizes and the padding implied by a mode are computed, for the generator, the runtime reference
 // kernels and the tests alike. It must stay netstandard2.0-compatible and free of runtime-only APIs.
 namespace SpecializedConv;
 
@@ -14,7 +14,12 @@ namespace SpecializedConv;
 /// <c>(input + before + after − E) / stride + 1</c>, or 0 when the padded input is shorter than E.
 /// For stride 1 this is exactly <c>scipy.signal.correlate2d</c> / <c>convolve2d</c>, even kernels included.
 /// </remarks>
-public readonly struct ConvAxis
+#if SPECIALIZEDCONV_GENERATOR
+internal
+#else
+public
+#endif
+readonly struct ConvAxis
 {
     /// <summary>Computes the geometry of one axis. Arguments are not validated; see <see cref="IsValid"/>.</summary>
     public ConvAxis(int input, int kernel, ConvMode mode, ConvKind kind, int stride, int padding, int dilation)

@@ -1,9 +1,14 @@
 // This file is compiled into both the runtime library and the source generator (linked), so that the
-// generator reads the same enum values that users write in their attributes.
+// generator reads the same enum values (internal there, so the two assemblies never expose the same type) that users write in their attributes.
 namespace SpecializedConv;
 
 /// <summary>How much of the padded input a convolution covers, as in <c>scipy.signal.correlate2d</c>.</summary>
-public enum ConvMode
+#if SPECIALIZEDCONV_GENERATOR
+internal
+#else
+public
+#endif
+enum ConvMode
 {
     /// <summary>Only positions where the kernel lies inside the (explicitly padded) input.</summary>
     Valid = 0,
@@ -16,7 +21,12 @@ public enum ConvMode
 }
 
 /// <summary>Whether the kernel is applied as written or turned by 180 degrees.</summary>
-public enum ConvKind
+#if SPECIALIZEDCONV_GENERATOR
+internal
+#else
+public
+#endif
+enum ConvKind
 {
     /// <summary><c>out[i,j] = Σ w[r,s] · x[i+r, j+s]</c>: what deep-learning frameworks call convolution.</summary>
     CrossCorrelation = 0,
