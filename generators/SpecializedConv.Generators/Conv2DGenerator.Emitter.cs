@@ -234,8 +234,8 @@ public sealed partial class Conv2DGenerator
                 w.Line($"{Support}.CheckBatch(inputGrad.Length, InputLength, batch, nameof(inputGrad), nameof(outputGrad));");
                 EmitFallback(w, "BackwardData(Shape, outputGrad, weights, inputGrad)");
                 w.Line($"float[] packed = {Support}.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);");
-                bool phased = data.ScratchLength > 0;
-                if (phased)
+                bool phased = s.Stride > 1;
+                if (data.ScratchLength > 0)
                 {
                     w.Line($"float[] phaseGrad = {Support}.Scratch(ref t_phaseGrad, PhaseGradLength);");
                 }
