@@ -483,14 +483,21 @@ public sealed partial class Conv2DGenerator
                                 {
                                     w.Line($"ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * {p.OutputGradChannelPitch}) + (i * {p.OutputGradRowPitch}));");
                                     w.Line($"ref float inputRow = ref Unsafe.Add(ref input, (c * {input.ChannelPitch}) + (i * {s.Stride * input.RowPitch}));");
-                                    using (w.Open($"for (int j = 0; j < {p.OutputGradRowPitch}; j += 8)"))
+                                    // Short rows are unrolled: the generator knows their width.
+                                    int vectors = p.OutputGradRowPitch / Blocking.Lanes;
+                                    bool unrolled = vectors <= 4;
+                                    for (int v = 0; v < (unrolled ? vectors : 1); v++)
                                     {
-                                        w.Line($"Vector256<float> {string.Join(", ", Range(kb).Select(kk => $"d_{kk} = Vector256.LoadUnsafe(ref gradRow, (nuint)(j + {kk * p.OutputGradChannelPitch}))"))};");
-                                        w.Line("Vector256<float> x;");
-                                        for (int t = 0; t < group.Count; t++)
+                                        string column = unrolled ? (v * Blocking.Lanes).ToString(System.Globalization.CultureInfo.InvariantCulture) : "j";
+                                        using (unrolled ? w.OpenBare() : w.Open($"for (int j = 0; j < {p.OutputGradRowPitch}; j += 8)"))
                                         {
-                                            w.Line($"x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + {group[t].SourceOffset}));");
-                                            w.Line(string.Join(" ", Range(kb).Select(kk => $"g_{kk}_{t} = {Support}.MultiplyAdd(d_{kk}, x, g_{kk}_{t});")));
+                                            w.Line($"Vector256<float> {string.Join(", ", Range(kb).Select(kk => $"d_{kk} = Vector256.LoadUnsafe(ref gradRow, (nuint)({column} + {kk * p.OutputGradChannelPitch}))"))};");
+                                            w.Line("Vector256<float> x;");
+                                            for (int t = 0; t < group.Count; t++)
+                                            {
+                                                w.Line($"x = Vector256.LoadUnsafe(ref inputRow, (nuint)({column} + {group[t].SourceOffset}));");
+                                                w.Line(string.Join(" ", Range(kb).Select(kk => $"g_{kk}_{t} = {Support}.MultiplyAdd(d_{kk}, x, g_{kk}_{t});")));
+                                            }
                                         }
                                     }
                                 }

@@ -256,9 +256,9 @@ public sealed partial class Conv2DGenerator
                             continue;
                         }
 
-                        // Per vector of output pixels: channels·group FMAs (two a cycle) against channels + group loads (about three a cycle).
+                        // Per vector of output pixels: channels·group FMAs against channels + group 256-bit loads, two of each a cycle.
                         int groups = (s.Taps + group - 1) / group;
-                        double perStep = Math.Max(accumulators / 2.0, (channels + group) / 3.0);
+                        double perStep = Math.Max(accumulators, channels + group) / 2.0;
                         double cost = (s.OutChannels / channels) * (double)groups * perStep;
                         if (cost < bestCost - 1e-9 || (Math.Abs(cost - bestCost) < 1e-9 && accumulators > best * bestGroup))
                         {
@@ -294,8 +294,8 @@ public sealed partial class Conv2DGenerator
         }
 
         /// <summary>
-        /// Picks channels × rows × vectors per block minimising estimated cycles: FMAs issue two a cycle, loads and
-        /// broadcasts about three; overlapping edge blocks count as wasted work.
+        /// Picks channels × rows × vectors per block minimising estimated cycles: FMAs, loads and broadcasts issue two
+        /// a cycle each; overlapping edge blocks count as wasted work.
         /// </summary>
         internal static Blocking ChooseBlocking(int channels, int rows, int columns, int taps, bool paddedDestination)
         {
@@ -321,7 +321,8 @@ public sealed partial class Conv2DGenerator
                         }
 
                         long blocks = (long)Ceiling(channels, kb) * Ceiling(rows, rb) * Ceiling(Math.Max(columns, 1), blockColumns);
-                        double perTap = Math.Max(accumulators / 2.0, ((rb * jb) + kb) / 3.0);
+                        // Zen 3 issues two 256-bit FMAs and two 256-bit loads (broadcasts included) a cycle.
+                        double perTap = Math.Max(accumulators, (rb * jb) + kb) / 2.0;
                         double cost = blocks * ((taps * perTap) + accumulators);
                         if (best is null || cost < bestCost - 1e-9 || (Math.Abs(cost - bestCost) < 1e-9 && accumulators > best.Accumulators))
                         {

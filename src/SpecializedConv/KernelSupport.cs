@@ -92,10 +92,22 @@ public static class KernelSupport
                     continue;
                 }
 
-                for (int x = 0; x < width; x++)
+                // Column x lands in phase (x + padLeft) mod stride at (x + padLeft) div stride: walk each phase's
+                // columns with a step of stride instead of dividing per element.
+                for (int phase = 0; phase < stride; phase++)
                 {
-                    int column = x + padLeft;
-                    destination[rowStart + ((column % stride) * phasePitch) + (column / stride)] = row[x];
+                    int first = ((phase - padLeft) % stride + stride) % stride;
+                    if (first >= width)
+                    {
+                        continue;
+                    }
+
+                    Span<float> target = destination.Slice(rowStart + (phase * phasePitch) + ((first + padLeft) / stride));
+                    int count = ((width - 1 - first) / stride) + 1;
+                    for (int i = 0, x = first; i < count; i++, x += stride)
+                    {
+                        target[i] = row[x];
+                    }
                 }
             }
         }
@@ -113,11 +125,12 @@ public static class KernelSupport
         {
             for (int a = 0; a < rows; a++)
             {
-                int sourceRow = (c * channelPitch) + (a * rowPitch);
-                int destinationRow = (((c * height) + rowStart + (stride * a)) * width) + columnStart;
-                for (int b = 0; b < columns; b++)
+                ReadOnlySpan<float> sourceRow = source.Slice((c * channelPitch) + (a * rowPitch), columns);
+                Span<float> destinationRow = destination.Slice(
+                    (((c * height) + rowStart + (stride * a)) * width) + columnStart, ((columns - 1) * stride) + 1);
+                for (int b = 0, x = 0; b < sourceRow.Length; b++, x += stride)
                 {
-                    destination[destinationRow + (stride * b)] = source[sourceRow + b];
+                    destinationRow[x] = sourceRow[b];
                 }
             }
         }

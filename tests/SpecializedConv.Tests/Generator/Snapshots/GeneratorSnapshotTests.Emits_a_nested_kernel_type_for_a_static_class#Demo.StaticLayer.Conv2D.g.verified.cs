@@ -579,58 +579,95 @@ namespace Demo
         /// weightGrad[k,c,r,s] += Σ_i Σ_j outputGrad[k,i,j] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 1 output channel(s) × up to 9 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
+        /// Blocks of 2 output channel(s) × up to 3 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
         /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)
         {
-            for (int channelBlock = 0; channelBlock < 2; channelBlock++)
+            for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
-                int k0 = channelBlock * 1;
+                int k0 = channelBlock * 2;
                 for (int c = 0; c < 1; c++)
                 {
                     ref float wg = ref Unsafe.Add(ref weightGrad, (k0 * 9) + (c * 9));
-                    // Taps (0,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    // Taps (0,0) … (0,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero, g_0_5 = Vector256<float>.Zero, g_0_6 = Vector256<float>.Zero, g_0_7 = Vector256<float>.Zero, g_0_8 = Vector256<float>.Zero;
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
                         for (int i = 0; i < 6; i++)
                         {
                             ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 48) + (i * 8));
                             ref float inputRow = ref Unsafe.Add(ref input, (c * 80) + (i * 10));
-                            for (int j = 0; j < 8; j += 8)
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(j + 0));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 48));
                                 Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 0));
-                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 1));
-                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 2));
-                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 10));
-                                g_0_3 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 11));
-                                g_0_4 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_4);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 12));
-                                g_0_5 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_5);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 20));
-                                g_0_6 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_6);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 21));
-                                g_0_7 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_7);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 22));
-                                g_0_8 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_8);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 0));
+                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 1));
+                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 2));
+                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
                         Unsafe.Add(ref wg, 0) += Vector256.Sum(g_0_0);
                         Unsafe.Add(ref wg, 1) += Vector256.Sum(g_0_1);
                         Unsafe.Add(ref wg, 2) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 3) += Vector256.Sum(g_0_3);
-                        Unsafe.Add(ref wg, 4) += Vector256.Sum(g_0_4);
-                        Unsafe.Add(ref wg, 5) += Vector256.Sum(g_0_5);
-                        Unsafe.Add(ref wg, 6) += Vector256.Sum(g_0_6);
-                        Unsafe.Add(ref wg, 7) += Vector256.Sum(g_0_7);
-                        Unsafe.Add(ref wg, 8) += Vector256.Sum(g_0_8);
+                        Unsafe.Add(ref wg, 9) += Vector256.Sum(g_1_0);
+                        Unsafe.Add(ref wg, 10) += Vector256.Sum(g_1_1);
+                        Unsafe.Add(ref wg, 11) += Vector256.Sum(g_1_2);
+                    }
+                    // Taps (1,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    {
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
+                        for (int i = 0; i < 6; i++)
+                        {
+                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 48) + (i * 8));
+                            ref float inputRow = ref Unsafe.Add(ref input, (c * 80) + (i * 10));
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 48));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 10));
+                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 11));
+                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 12));
+                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                            }
+                        }
+                        Unsafe.Add(ref wg, 3) += Vector256.Sum(g_0_0);
+                        Unsafe.Add(ref wg, 4) += Vector256.Sum(g_0_1);
+                        Unsafe.Add(ref wg, 5) += Vector256.Sum(g_0_2);
+                        Unsafe.Add(ref wg, 12) += Vector256.Sum(g_1_0);
+                        Unsafe.Add(ref wg, 13) += Vector256.Sum(g_1_1);
+                        Unsafe.Add(ref wg, 14) += Vector256.Sum(g_1_2);
+                    }
+                    // Taps (2,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    {
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
+                        for (int i = 0; i < 6; i++)
+                        {
+                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 48) + (i * 8));
+                            ref float inputRow = ref Unsafe.Add(ref input, (c * 80) + (i * 10));
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 48));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 20));
+                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 21));
+                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 22));
+                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                            }
+                        }
+                        Unsafe.Add(ref wg, 6) += Vector256.Sum(g_0_0);
+                        Unsafe.Add(ref wg, 7) += Vector256.Sum(g_0_1);
+                        Unsafe.Add(ref wg, 8) += Vector256.Sum(g_0_2);
+                        Unsafe.Add(ref wg, 15) += Vector256.Sum(g_1_0);
+                        Unsafe.Add(ref wg, 16) += Vector256.Sum(g_1_1);
+                        Unsafe.Add(ref wg, 17) += Vector256.Sum(g_1_2);
                     }
                 }
             }

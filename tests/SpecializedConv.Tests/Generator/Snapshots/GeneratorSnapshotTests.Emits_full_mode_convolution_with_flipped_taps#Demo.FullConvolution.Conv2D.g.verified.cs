@@ -175,257 +175,160 @@ namespace Demo
         /// One sample's forward pass: output[k,i,j] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 1 output channel(s) × 12 row(s) × 8 columns: 12 Vector256 accumulators, 9 taps unrolled,
+        /// Blocks of 2 output channel(s) × 6 row(s) × 8 columns: 12 Vector256 accumulators, 9 taps unrolled,
         /// a loop over the 2 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ForwardSample(ref float source, ref float weights, ref float bias, ref float destination)
         {
-            for (int channelBlock = 0; channelBlock < 4; channelBlock++)
+            for (int channelBlock = 0; channelBlock < 2; channelBlock++)
             {
-                int k0 = channelBlock * 1;
-                for (int rowBlock = 0; rowBlock < 1; rowBlock++)
+                int k0 = channelBlock * 2;
+                for (int rowBlock = 0; rowBlock < 2; rowBlock++)
                 {
-                    int i0 = rowBlock * 12;
+                    int i0 = rowBlock * 6;
                     for (int columnBlock = 0; columnBlock < 2; columnBlock++)
                     {
                         int j0 = Math.Min(columnBlock * 8, 4);
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
                         Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
-                        Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0, a_0_2_0 = bias_0, a_0_3_0 = bias_0, a_0_4_0 = bias_0, a_0_5_0 = bias_0, a_0_6_0 = bias_0, a_0_7_0 = bias_0, a_0_8_0 = bias_0, a_0_9_0 = bias_0, a_0_10_0 = bias_0, a_0_11_0 = bias_0;
+                        Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0, a_0_2_0 = bias_0, a_0_3_0 = bias_0, a_0_4_0 = bias_0, a_0_5_0 = bias_0;
+                        Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
+                        Vector256<float> a_1_0_0 = bias_1, a_1_1_0 = bias_1, a_1_2_0 = bias_1, a_1_3_0 = bias_1, a_1_4_0 = bias_1, a_1_5_0 = bias_1;
                         ref float src = ref Unsafe.Add(ref source, (i0 * 18) + j0);
                         ref float w = ref Unsafe.Add(ref weights, k0 * 18);
                         for (int c = 0; c < 2; c++)
                         {
-                            Vector256<float> w_0, x;
+                            Vector256<float> w_0, w_1, x;
                             // Kernel row 0: taps (0,0) … (0,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 26));
                             x = Vector256.LoadUnsafe(ref src, 0);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 18);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 54);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 90);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 126);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 144);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 162);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
-                            x = Vector256.LoadUnsafe(ref src, 180);
-                            a_0_10_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_10_0);
-                            x = Vector256.LoadUnsafe(ref src, 198);
-                            a_0_11_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_11_0);
+                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 25));
                             x = Vector256.LoadUnsafe(ref src, 1);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 19);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 55);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 91);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 109);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 127);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 145);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 163);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
-                            x = Vector256.LoadUnsafe(ref src, 181);
-                            a_0_10_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_10_0);
-                            x = Vector256.LoadUnsafe(ref src, 199);
-                            a_0_11_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_11_0);
+                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 24));
                             x = Vector256.LoadUnsafe(ref src, 2);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 20);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 56);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 92);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 110);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 128);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 146);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 164);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
-                            x = Vector256.LoadUnsafe(ref src, 182);
-                            a_0_10_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_10_0);
-                            x = Vector256.LoadUnsafe(ref src, 200);
-                            a_0_11_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_11_0);
+                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             // Kernel row 1: taps (1,0) … (1,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 23));
                             x = Vector256.LoadUnsafe(ref src, 18);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 54);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 90);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 126);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 144);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 162);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 180);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
-                            x = Vector256.LoadUnsafe(ref src, 198);
-                            a_0_10_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_10_0);
-                            x = Vector256.LoadUnsafe(ref src, 216);
-                            a_0_11_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_11_0);
+                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 22));
                             x = Vector256.LoadUnsafe(ref src, 19);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 55);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 91);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 109);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 127);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 145);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 163);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 181);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
-                            x = Vector256.LoadUnsafe(ref src, 199);
-                            a_0_10_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_10_0);
-                            x = Vector256.LoadUnsafe(ref src, 217);
-                            a_0_11_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_11_0);
+                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 21));
                             x = Vector256.LoadUnsafe(ref src, 20);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 56);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 92);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 110);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 128);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 146);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 164);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 182);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
-                            x = Vector256.LoadUnsafe(ref src, 200);
-                            a_0_10_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_10_0);
-                            x = Vector256.LoadUnsafe(ref src, 218);
-                            a_0_11_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_11_0);
+                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             // Kernel row 2: taps (2,0) … (2,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 20));
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 54);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 90);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 126);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 144);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 162);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 180);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 198);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
-                            x = Vector256.LoadUnsafe(ref src, 216);
-                            a_0_10_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_10_0);
-                            x = Vector256.LoadUnsafe(ref src, 234);
-                            a_0_11_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_11_0);
+                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 19));
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 55);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 91);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 109);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 127);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 145);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 163);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 181);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 199);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
-                            x = Vector256.LoadUnsafe(ref src, 217);
-                            a_0_10_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_10_0);
-                            x = Vector256.LoadUnsafe(ref src, 235);
-                            a_0_11_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_11_0);
+                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 18));
                             x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 56);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 92);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 110);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 128);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 146);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 164);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 182);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 200);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
-                            x = Vector256.LoadUnsafe(ref src, 218);
-                            a_0_10_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_10_0);
-                            x = Vector256.LoadUnsafe(ref src, 236);
-                            a_0_11_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_11_0);
+                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             src = ref Unsafe.Add(ref src, 252);
                             w = ref Unsafe.Add(ref w, 9);
                         }
@@ -437,12 +340,12 @@ namespace Demo
                         a_0_3_0.StoreUnsafe(ref dst, 36);
                         a_0_4_0.StoreUnsafe(ref dst, 48);
                         a_0_5_0.StoreUnsafe(ref dst, 60);
-                        a_0_6_0.StoreUnsafe(ref dst, 72);
-                        a_0_7_0.StoreUnsafe(ref dst, 84);
-                        a_0_8_0.StoreUnsafe(ref dst, 96);
-                        a_0_9_0.StoreUnsafe(ref dst, 108);
-                        a_0_10_0.StoreUnsafe(ref dst, 120);
-                        a_0_11_0.StoreUnsafe(ref dst, 132);
+                        a_1_0_0.StoreUnsafe(ref dst, 144);
+                        a_1_1_0.StoreUnsafe(ref dst, 156);
+                        a_1_2_0.StoreUnsafe(ref dst, 168);
+                        a_1_3_0.StoreUnsafe(ref dst, 180);
+                        a_1_4_0.StoreUnsafe(ref dst, 192);
+                        a_1_5_0.StoreUnsafe(ref dst, 204);
                     }
                 }
             }
@@ -452,220 +355,140 @@ namespace Demo
         /// One sample's input gradient: inputGrad[c,y,x] = Σ_k Σ_taps w'[k,c,r,s] · outputGrad[k, y + padTop − r·dilation, x + padLeft − s·dilation] (a full correlation with the flipped kernel).
         /// </summary>
         /// <remarks>
-        /// Blocks of 1 output channel(s) × 10 row(s) × 8 columns: 10 Vector256 accumulators, 9 taps unrolled,
+        /// Blocks of 2 output channel(s) × 5 row(s) × 8 columns: 10 Vector256 accumulators, 9 taps unrolled,
         /// a loop over the 4 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardDataSample(ref float source, ref float weights, ref float destination)
         {
-            for (int channelBlock = 0; channelBlock < 2; channelBlock++)
+            for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
-                int k0 = channelBlock * 1;
-                for (int rowBlock = 0; rowBlock < 1; rowBlock++)
+                int k0 = channelBlock * 2;
+                for (int rowBlock = 0; rowBlock < 2; rowBlock++)
                 {
-                    int i0 = rowBlock * 10;
+                    int i0 = rowBlock * 5;
                     for (int columnBlock = 0; columnBlock < 2; columnBlock++)
                     {
                         int j0 = Math.Min(columnBlock * 8, 2);
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at zero.
-                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero, a_0_4_0 = Vector256<float>.Zero, a_0_5_0 = Vector256<float>.Zero, a_0_6_0 = Vector256<float>.Zero, a_0_7_0 = Vector256<float>.Zero, a_0_8_0 = Vector256<float>.Zero, a_0_9_0 = Vector256<float>.Zero;
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero, a_0_4_0 = Vector256<float>.Zero;
+                        Vector256<float> a_1_0_0 = Vector256<float>.Zero, a_1_1_0 = Vector256<float>.Zero, a_1_2_0 = Vector256<float>.Zero, a_1_3_0 = Vector256<float>.Zero, a_1_4_0 = Vector256<float>.Zero;
                         ref float src = ref Unsafe.Add(ref source, (i0 * 12) + j0);
                         ref float w = ref Unsafe.Add(ref weights, k0 * 9);
                         for (int c = 0; c < 4; c++)
                         {
-                            Vector256<float> w_0, x;
+                            Vector256<float> w_0, w_1, x;
                             // Kernel row 0: taps (0,0) … (0,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 17));
                             x = Vector256.LoadUnsafe(ref src, 26);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 50);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 62);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 86);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 110);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 122);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 134);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 16));
                             x = Vector256.LoadUnsafe(ref src, 25);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 49);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 61);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 85);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 109);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 121);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 133);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 15));
                             x = Vector256.LoadUnsafe(ref src, 24);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 48);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 60);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 84);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 120);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 132);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             // Kernel row 1: taps (1,0) … (1,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 14));
                             x = Vector256.LoadUnsafe(ref src, 14);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 26);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 50);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 62);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 86);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 110);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 122);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 13));
                             x = Vector256.LoadUnsafe(ref src, 13);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 25);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 49);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 61);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 85);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 109);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 121);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 12));
                             x = Vector256.LoadUnsafe(ref src, 12);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 24);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 48);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 60);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 84);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 120);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             // Kernel row 2: taps (2,0) … (2,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 11));
                             x = Vector256.LoadUnsafe(ref src, 2);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 14);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 26);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 50);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 62);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 86);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 110);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 10));
                             x = Vector256.LoadUnsafe(ref src, 1);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 13);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 25);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 49);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 61);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 85);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 109);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 9));
                             x = Vector256.LoadUnsafe(ref src, 0);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 12);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 24);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 48);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 60);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 84);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_8_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_9_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             src = ref Unsafe.Add(ref src, 144);
                             w = ref Unsafe.Add(ref w, 18);
                         }
@@ -676,11 +499,11 @@ namespace Demo
                         a_0_2_0.StoreUnsafe(ref dst, 20);
                         a_0_3_0.StoreUnsafe(ref dst, 30);
                         a_0_4_0.StoreUnsafe(ref dst, 40);
-                        a_0_5_0.StoreUnsafe(ref dst, 50);
-                        a_0_6_0.StoreUnsafe(ref dst, 60);
-                        a_0_7_0.StoreUnsafe(ref dst, 70);
-                        a_0_8_0.StoreUnsafe(ref dst, 80);
-                        a_0_9_0.StoreUnsafe(ref dst, 90);
+                        a_1_0_0.StoreUnsafe(ref dst, 100);
+                        a_1_1_0.StoreUnsafe(ref dst, 110);
+                        a_1_2_0.StoreUnsafe(ref dst, 120);
+                        a_1_3_0.StoreUnsafe(ref dst, 130);
+                        a_1_4_0.StoreUnsafe(ref dst, 140);
                     }
                 }
             }
@@ -691,58 +514,125 @@ namespace Demo
         /// weightGrad[k,c,r,s] += Σ_i Σ_j outputGrad[k,i,j] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 1 output channel(s) × up to 9 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
+        /// Blocks of 2 output channel(s) × up to 3 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
         /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)
         {
-            for (int channelBlock = 0; channelBlock < 4; channelBlock++)
+            for (int channelBlock = 0; channelBlock < 2; channelBlock++)
             {
-                int k0 = channelBlock * 1;
+                int k0 = channelBlock * 2;
                 for (int c = 0; c < 2; c++)
                 {
                     ref float wg = ref Unsafe.Add(ref weightGrad, (k0 * 18) + (c * 9));
-                    // Taps (0,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    // Taps (0,0) … (0,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero, g_0_5 = Vector256<float>.Zero, g_0_6 = Vector256<float>.Zero, g_0_7 = Vector256<float>.Zero, g_0_8 = Vector256<float>.Zero;
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
                         for (int i = 0; i < 12; i++)
                         {
                             ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 192) + (i * 16));
                             ref float inputRow = ref Unsafe.Add(ref input, (c * 252) + (i * 18));
-                            for (int j = 0; j < 16; j += 8)
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(j + 0));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 192));
                                 Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 0));
-                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 1));
-                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 2));
-                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 18));
-                                g_0_3 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 19));
-                                g_0_4 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_4);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 20));
-                                g_0_5 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_5);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 36));
-                                g_0_6 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_6);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 37));
-                                g_0_7 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_7);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 38));
-                                g_0_8 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_8);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 0));
+                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 1));
+                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 2));
+                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                            }
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 192));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 0));
+                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 1));
+                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 2));
+                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
                         Unsafe.Add(ref wg, 8) += Vector256.Sum(g_0_0);
                         Unsafe.Add(ref wg, 7) += Vector256.Sum(g_0_1);
                         Unsafe.Add(ref wg, 6) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 5) += Vector256.Sum(g_0_3);
-                        Unsafe.Add(ref wg, 4) += Vector256.Sum(g_0_4);
-                        Unsafe.Add(ref wg, 3) += Vector256.Sum(g_0_5);
-                        Unsafe.Add(ref wg, 2) += Vector256.Sum(g_0_6);
-                        Unsafe.Add(ref wg, 1) += Vector256.Sum(g_0_7);
-                        Unsafe.Add(ref wg, 0) += Vector256.Sum(g_0_8);
+                        Unsafe.Add(ref wg, 26) += Vector256.Sum(g_1_0);
+                        Unsafe.Add(ref wg, 25) += Vector256.Sum(g_1_1);
+                        Unsafe.Add(ref wg, 24) += Vector256.Sum(g_1_2);
+                    }
+                    // Taps (1,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    {
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
+                        for (int i = 0; i < 12; i++)
+                        {
+                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 192) + (i * 16));
+                            ref float inputRow = ref Unsafe.Add(ref input, (c * 252) + (i * 18));
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 192));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 18));
+                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 19));
+                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 20));
+                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                            }
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 192));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 18));
+                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 19));
+                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 20));
+                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                            }
+                        }
+                        Unsafe.Add(ref wg, 5) += Vector256.Sum(g_0_0);
+                        Unsafe.Add(ref wg, 4) += Vector256.Sum(g_0_1);
+                        Unsafe.Add(ref wg, 3) += Vector256.Sum(g_0_2);
+                        Unsafe.Add(ref wg, 23) += Vector256.Sum(g_1_0);
+                        Unsafe.Add(ref wg, 22) += Vector256.Sum(g_1_1);
+                        Unsafe.Add(ref wg, 21) += Vector256.Sum(g_1_2);
+                    }
+                    // Taps (2,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    {
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
+                        for (int i = 0; i < 12; i++)
+                        {
+                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 192) + (i * 16));
+                            ref float inputRow = ref Unsafe.Add(ref input, (c * 252) + (i * 18));
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 192));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 36));
+                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 37));
+                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 38));
+                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                            }
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 192));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 36));
+                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 37));
+                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 38));
+                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                            }
+                        }
+                        Unsafe.Add(ref wg, 2) += Vector256.Sum(g_0_0);
+                        Unsafe.Add(ref wg, 1) += Vector256.Sum(g_0_1);
+                        Unsafe.Add(ref wg, 0) += Vector256.Sum(g_0_2);
+                        Unsafe.Add(ref wg, 20) += Vector256.Sum(g_1_0);
+                        Unsafe.Add(ref wg, 19) += Vector256.Sum(g_1_1);
+                        Unsafe.Add(ref wg, 18) += Vector256.Sum(g_1_2);
                     }
                 }
             }

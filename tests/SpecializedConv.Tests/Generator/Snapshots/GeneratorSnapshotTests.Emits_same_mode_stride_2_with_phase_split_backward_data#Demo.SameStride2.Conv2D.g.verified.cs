@@ -185,185 +185,124 @@ namespace Demo
         /// One sample's forward pass: output[k,i,j] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 1 output channel(s) × 8 row(s) × 8 columns: 8 Vector256 accumulators, 9 taps unrolled,
+        /// Blocks of 2 output channel(s) × 4 row(s) × 8 columns: 8 Vector256 accumulators, 9 taps unrolled,
         /// a loop over the 3 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ForwardSample(ref float source, ref float weights, ref float bias, ref float destination)
         {
-            for (int channelBlock = 0; channelBlock < 8; channelBlock++)
+            for (int channelBlock = 0; channelBlock < 4; channelBlock++)
             {
-                int k0 = channelBlock * 1;
-                for (int rowBlock = 0; rowBlock < 1; rowBlock++)
+                int k0 = channelBlock * 2;
+                for (int rowBlock = 0; rowBlock < 2; rowBlock++)
                 {
-                    int i0 = rowBlock * 8;
+                    int i0 = rowBlock * 4;
                     for (int columnBlock = 0; columnBlock < 1; columnBlock++)
                     {
                         int j0 = columnBlock * 8;
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
                         Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
-                        Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0, a_0_2_0 = bias_0, a_0_3_0 = bias_0, a_0_4_0 = bias_0, a_0_5_0 = bias_0, a_0_6_0 = bias_0, a_0_7_0 = bias_0;
+                        Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0, a_0_2_0 = bias_0, a_0_3_0 = bias_0;
+                        Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
+                        Vector256<float> a_1_0_0 = bias_1, a_1_1_0 = bias_1, a_1_2_0 = bias_1, a_1_3_0 = bias_1;
                         ref float src = ref Unsafe.Add(ref source, (i0 * 18) + j0);
                         ref float w = ref Unsafe.Add(ref weights, k0 * 27);
                         for (int c = 0; c < 3; c++)
                         {
-                            Vector256<float> w_0, x;
+                            Vector256<float> w_0, w_1, x;
                             // Kernel row 0: taps (0,0) … (0,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 27));
                             x = Vector256.LoadUnsafe(ref src, 0);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 18);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 54);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 90);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 126);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 28));
                             x = Vector256.LoadUnsafe(ref src, 153);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 171);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 189);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 207);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 225);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 243);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 261);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 279);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 29));
                             x = Vector256.LoadUnsafe(ref src, 1);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 19);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 55);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 91);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 109);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 127);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             // Kernel row 1: taps (1,0) … (1,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 30));
                             x = Vector256.LoadUnsafe(ref src, 9);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 27);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 45);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 63);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 81);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 99);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 117);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 135);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 31));
                             x = Vector256.LoadUnsafe(ref src, 162);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 180);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 198);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 216);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 234);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 252);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 270);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 288);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 32));
                             x = Vector256.LoadUnsafe(ref src, 10);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 28);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 46);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 64);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 82);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 100);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 118);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 136);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             // Kernel row 2: taps (2,0) … (2,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 33));
                             x = Vector256.LoadUnsafe(ref src, 18);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 54);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 90);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 126);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 144);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 34));
                             x = Vector256.LoadUnsafe(ref src, 171);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 189);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 207);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 225);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 243);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 261);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 279);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 297);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 35));
                             x = Vector256.LoadUnsafe(ref src, 19);
-                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 55);
-                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 91);
-                            a_0_4_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 109);
-                            a_0_5_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 127);
-                            a_0_6_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 145);
-                            a_0_7_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            a_0_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             src = ref Unsafe.Add(ref src, 306);
                             w = ref Unsafe.Add(ref w, 9);
                         }
@@ -373,10 +312,10 @@ namespace Demo
                         a_0_1_0.StoreUnsafe(ref dst, 8);
                         a_0_2_0.StoreUnsafe(ref dst, 16);
                         a_0_3_0.StoreUnsafe(ref dst, 24);
-                        a_0_4_0.StoreUnsafe(ref dst, 32);
-                        a_0_5_0.StoreUnsafe(ref dst, 40);
-                        a_0_6_0.StoreUnsafe(ref dst, 48);
-                        a_0_7_0.StoreUnsafe(ref dst, 56);
+                        a_1_0_0.StoreUnsafe(ref dst, 64);
+                        a_1_1_0.StoreUnsafe(ref dst, 72);
+                        a_1_2_0.StoreUnsafe(ref dst, 80);
+                        a_1_3_0.StoreUnsafe(ref dst, 88);
                     }
                 }
             }
@@ -692,58 +631,95 @@ namespace Demo
         /// weightGrad[k,c,r,s] += Σ_i Σ_j outputGrad[k,i,j] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 1 output channel(s) × up to 9 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
+        /// Blocks of 2 output channel(s) × up to 3 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
         /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)
         {
-            for (int channelBlock = 0; channelBlock < 8; channelBlock++)
+            for (int channelBlock = 0; channelBlock < 4; channelBlock++)
             {
-                int k0 = channelBlock * 1;
+                int k0 = channelBlock * 2;
                 for (int c = 0; c < 3; c++)
                 {
                     ref float wg = ref Unsafe.Add(ref weightGrad, (k0 * 27) + (c * 9));
-                    // Taps (0,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    // Taps (0,0) … (0,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero, g_0_5 = Vector256<float>.Zero, g_0_6 = Vector256<float>.Zero, g_0_7 = Vector256<float>.Zero, g_0_8 = Vector256<float>.Zero;
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
                         for (int i = 0; i < 8; i++)
                         {
                             ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 64) + (i * 8));
                             ref float inputRow = ref Unsafe.Add(ref input, (c * 306) + (i * 18));
-                            for (int j = 0; j < 8; j += 8)
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(j + 0));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
                                 Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 0));
-                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 153));
-                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 1));
-                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 9));
-                                g_0_3 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 162));
-                                g_0_4 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_4);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 10));
-                                g_0_5 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_5);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 18));
-                                g_0_6 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_6);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 171));
-                                g_0_7 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_7);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(j + 19));
-                                g_0_8 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_8);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 0));
+                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 153));
+                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 1));
+                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
                         Unsafe.Add(ref wg, 0) += Vector256.Sum(g_0_0);
                         Unsafe.Add(ref wg, 1) += Vector256.Sum(g_0_1);
                         Unsafe.Add(ref wg, 2) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 3) += Vector256.Sum(g_0_3);
-                        Unsafe.Add(ref wg, 4) += Vector256.Sum(g_0_4);
-                        Unsafe.Add(ref wg, 5) += Vector256.Sum(g_0_5);
-                        Unsafe.Add(ref wg, 6) += Vector256.Sum(g_0_6);
-                        Unsafe.Add(ref wg, 7) += Vector256.Sum(g_0_7);
-                        Unsafe.Add(ref wg, 8) += Vector256.Sum(g_0_8);
+                        Unsafe.Add(ref wg, 27) += Vector256.Sum(g_1_0);
+                        Unsafe.Add(ref wg, 28) += Vector256.Sum(g_1_1);
+                        Unsafe.Add(ref wg, 29) += Vector256.Sum(g_1_2);
+                    }
+                    // Taps (1,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    {
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
+                        for (int i = 0; i < 8; i++)
+                        {
+                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 64) + (i * 8));
+                            ref float inputRow = ref Unsafe.Add(ref input, (c * 306) + (i * 18));
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 9));
+                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 162));
+                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 10));
+                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                            }
+                        }
+                        Unsafe.Add(ref wg, 3) += Vector256.Sum(g_0_0);
+                        Unsafe.Add(ref wg, 4) += Vector256.Sum(g_0_1);
+                        Unsafe.Add(ref wg, 5) += Vector256.Sum(g_0_2);
+                        Unsafe.Add(ref wg, 30) += Vector256.Sum(g_1_0);
+                        Unsafe.Add(ref wg, 31) += Vector256.Sum(g_1_1);
+                        Unsafe.Add(ref wg, 32) += Vector256.Sum(g_1_2);
+                    }
+                    // Taps (2,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    {
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
+                        for (int i = 0; i < 8; i++)
+                        {
+                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 64) + (i * 8));
+                            ref float inputRow = ref Unsafe.Add(ref input, (c * 306) + (i * 18));
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 18));
+                                g_0_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 171));
+                                g_0_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 19));
+                                g_0_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = global::SpecializedConv.KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                            }
+                        }
+                        Unsafe.Add(ref wg, 6) += Vector256.Sum(g_0_0);
+                        Unsafe.Add(ref wg, 7) += Vector256.Sum(g_0_1);
+                        Unsafe.Add(ref wg, 8) += Vector256.Sum(g_0_2);
+                        Unsafe.Add(ref wg, 33) += Vector256.Sum(g_1_0);
+                        Unsafe.Add(ref wg, 34) += Vector256.Sum(g_1_1);
+                        Unsafe.Add(ref wg, 35) += Vector256.Sum(g_1_2);
                     }
                 }
             }
