@@ -9,6 +9,9 @@ public sealed partial class Conv2DGenerator
     /// <summary>Checks a declaration: either a <see cref="LayerShape"/> to generate, or diagnostics and nothing.</summary>
     internal static class Diagnostics
     {
+        /// <summary>Working buffers are indexed with int offsets; half of int.MaxValue leaves room for every margin.</summary>
+        private const double MaxWorkingBuffer = int.MaxValue / 2.0;
+
         public static CheckedLayer Check(LayerDeclaration layer)
         {
             var found = new List<DiagnosticInfo>();
@@ -46,6 +49,12 @@ public sealed partial class Conv2DGenerator
             foreach (string argument in layer.InvalidArguments)
             {
                 found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, at, argument));
+            }
+
+            if (!layer.InvalidArguments.IsEmpty)
+            {
+                // The other values may be placeholders for the invalid ones: checking them would only mislead.
+                return new CheckedLayer(null, null, found.ToEquatableArray());
             }
 
             CheckPositive(found, at, "InChannels", layer.InChannels);
@@ -99,6 +108,13 @@ public sealed partial class Conv2DGenerator
             CheckLength(found, at, "WeightLength (OutChannels × InChannels × KernelHeight × KernelWidth)", (long)layer.OutChannels * layer.InChannels * taps);
             if (found.Count > 0)
             {
+                return new CheckedLayer(null, null, found.ToEquatableArray());
+            }
+
+            double buffers = Planner.WorkingBufferBound(layer.InChannels, layer.OutChannels, rows, columns);
+            if (buffers > MaxWorkingBuffer)
+            {
+                found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerTooLarge, at, "The padded working buffers (input and output gradient with their margins)", $"about {buffers:0}"));
                 return new CheckedLayer(null, null, found.ToEquatableArray());
             }
 

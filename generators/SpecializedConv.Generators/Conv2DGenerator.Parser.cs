@@ -35,9 +35,9 @@ public sealed partial class Conv2DGenerator
                 : new[] { "inChannels", "inHeight", "inWidth", "outChannels", "kernelHeight", "kernelWidth" };
             if (attribute.AttributeConstructor is null || (arguments.Length != 5 && arguments.Length != 6))
             {
-                // The attribute did not bind (the compiler reports why); nothing sensible can be generated.
-                invalid.Add("The [Conv2D] constructor call");
-                arguments = ImmutableArray<TypedConstant>.Empty;
+                // The attribute did not bind: the compiler reports why (CS1729 and the like), and there are no sizes
+                // to check or generate from, so the generator stays silent rather than invent any.
+                return new ParsedLayer(null);
             }
 
             int[] sizes = new int[6];
@@ -115,7 +115,7 @@ public sealed partial class Conv2DGenerator
                     Keyword(outer),
                     outer.Name,
                     IsPartial(outer),
-                    outer.IsGenericType,
+                    outer.TypeParameters.Length > 0,
                     outer.IsStatic));
             }
 
@@ -126,7 +126,7 @@ public sealed partial class Conv2DGenerator
                 syntax is RecordDeclarationSyntax ? "record" : "class",
                 IsPartial(type),
                 type.IsStatic,
-                type.IsGenericType,
+                type.TypeParameters.Length > 0,
                 syntax.Modifiers.Any(SyntaxKind.FileKeyword),
                 containing.ToEquatableArray());
         }

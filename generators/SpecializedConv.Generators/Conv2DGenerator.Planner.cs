@@ -367,6 +367,19 @@ public sealed partial class Conv2DGenerator
             return phases;
         }
 
+        /// <summary>
+        /// A generous upper bound (in floats, as a double so it cannot overflow) on the largest working buffer the plan
+        /// will use: the padded, phase-split input; the output gradient with kernel-sized margins; the per-phase result.
+        /// </summary>
+        public static double WorkingBufferBound(int inChannels, int outChannels, ConvAxis rows, ConvAxis columns)
+        {
+            double stride = rows.Stride;
+            double input = inChannels * (rows.PaddedInput + stride + 1.0) * (columns.PaddedInput + (10.0 * stride) + Lanes);
+            double outputGrad = outChannels * (rows.Output + (2.0 * rows.Extent) + Lanes) * (columns.Output + (2.0 * columns.Extent) + (3.0 * Lanes));
+            double phase = inChannels * (rows.Input + 1.0) * (columns.Input + (4.0 * Lanes));
+            return Math.Max(input, Math.Max(outputGrad, phase));
+        }
+
         private static int Ceiling(int value, int divisor) => (value + divisor - 1) / divisor;
 
         private static int RoundUp(int value, int multiple) => checked(Ceiling(value, multiple) * multiple);

@@ -50,20 +50,30 @@ public sealed partial class Conv2DGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Plans);
 
         IncrementalValuesProvider<GeneratedSource> sources = plans
-            .Select(static (plan, _) => new GeneratedSource(Emitter.HintName(plan.Type), Emitter.Emit(plan)))
+            .Select(static (plan, _) => new GeneratedSource(plan.Type.FullName, Emitter.HintName(plan.Type), Emitter.Emit(plan)))
             .WithTrackingName(TrackingNames.Sources);
 
-        // Collected so that a class named twice (two attributes on partial parts: the compiler reports CS0579)
-        // yields one file instead of a duplicate hint name, which would make AddSource throw.
+        // Collected so that hint names can be made unique: a class named twice (two attributes on partial parts,
+        // which the compiler reports as CS0579) yields one file, and two classes whose names differ only in case
+        // (Roslyn compares hint names ignoring case) get distinct files instead of making AddSource throw.
         context.RegisterSourceOutput(sources.Collect(), static (output, all) =>
         {
-            var seen = new HashSet<string>();
+            var types = new HashSet<string>(System.StringComparer.Ordinal);
+            var hintNames = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
             foreach (GeneratedSource source in all)
             {
-                if (seen.Add(source.HintName))
+                if (!types.Add(source.TypeName))
                 {
-                    output.AddSource(source.HintName, source.Text);
+                    continue;
                 }
+
+                string hintName = source.HintName;
+                for (int suffix = 2; !hintNames.Add(hintName); suffix++)
+                {
+                    hintName = source.HintName.Replace(".g.cs", $".{suffix}.g.cs");
+                }
+
+                output.AddSource(hintName, source.Text);
             }
         });
     }
@@ -84,5 +94,5 @@ public sealed partial class Conv2DGenerator : IIncrementalGenerator
         public const string Sources = nameof(Sources);
     }
 
-    private sealed record GeneratedSource(string HintName, string Text);
+    private sealed record GeneratedSource(string TypeName, string HintName, string Text);
 }

@@ -51,11 +51,11 @@ internal sealed record BlockKernelPlan(
 /// <summary>Zero-padded, column-phase-split copy of a tensor: see KernelSupport.PackPlanes.</summary>
 internal sealed record PackPlan(int Channels, int Phases, int Rows, int RowPitch, int PadTop, int PadLeft)
 {
-    public int PhasePitch => Rows * RowPitch;
+    public int PhasePitch => checked(Rows * RowPitch);
 
-    public int ChannelPitch => Phases * PhasePitch;
+    public int ChannelPitch => checked(Phases * PhasePitch);
 
-    public int Length => Channels * ChannelPitch;
+    public int Length => checked(Channels * ChannelPitch);
 }
 
 /// <summary>One stride phase of backward-data: input positions y ≡ RowStart, x ≡ ColumnStart (mod stride).</summary>

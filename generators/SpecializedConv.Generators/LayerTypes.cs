@@ -1,0 +1,229 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SpecializedConv.Generators.Helpers;
+using SpecializedConv.Generators.Model;
+
+namespace SpecializedConv.Generators;
+
+/// <summary>
+/// What every layer generator does the same way with the class it adds members to: read it into a
+/// <see cref="LayerTypeInfo"/> (Parser), check that a partial part can be added to it (Diagnostics), and re-declare it
+/// and its containing types around the generated members (Emitter). Used by the pooling and dense generators; the
+/// [Conv2D] generator has the same logic inline.
+/// </summary>
+internal static class LayerTypes
+{
+    /// <summary>Metadata names of every layer attribute: a class declares one layer, so it may carry one of them.</summary>
+    public static readonly string[] LayerAttributeMetadataNames =
+    {
+        Conv2DGenerator.AttributeMetadataName,
+        Pool2DGenerator.MaxPoolAttributeMetadataName,
+        Pool2DGenerator.AvgPoolAttributeMetadataName,
+        DenseGenerator.AttributeMetadataName,
+    };
+
+    /// <summary>
+    /// The first attribute application of a <see cref="GeneratorAttributeSyntaxContext"/> on a class, with its location;
+    /// null for other targets (structs and the like: the compiler reports CS0592, the attributes target classes).
+    /// </summary>
+    public static (INamedTypeSymbol Type, TypeDeclarationSyntax Syntax, AttributeData Attribute, LocationInfo? Location)? Target(
+        GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax syntax ||
+            type.TypeKind != TypeKind.Class || context.Attributes.Length == 0)
+        {
+            return null;
+        }
+
+        AttributeData attribute = context.Attributes[0];
+        LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)) ?? LocationInfo.From(syntax);
+        return (type, syntax, attribute, location);
+    }
+
+    /// <summary>Reads the class and its containing types as plain values.</summary>
+    public static LayerTypeInfo Read(INamedTypeSymbol type, TypeDeclarationSyntax syntax)
+    {
+        var containing = new List<ContainingTypeInfo>();
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            containing.Insert(0, new ContainingTypeInfo(Keyword(outer), outer.Name, IsPartial(outer), outer.IsGenericType, outer.IsStatic));
+        }
+
+        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
+        return new LayerTypeInfo(
+            ns,
+            type.Name,
+            syntax is RecordDeclarationSyntax ? "record" : "class",
+            IsPartial(type),
+            type.IsStatic,
+            type.IsGenericType,
+            syntax.Modifiers.Any(SyntaxKind.FileKeyword),
+            containing.ToEquatableArray());
+    }
+
+    /// <summary>The other layer attributes on <paramref name="type"/>, as they are written (<c>[Conv2D]</c>, …).</summary>
+    public static EquatableArray<string> OtherLayerAttributes(INamedTypeSymbol type, string attributeMetadataName)
+    {
+        var others = new List<string>();
+        foreach (AttributeData attribute in type.GetAttributes())
+        {
+            string? name = attribute.AttributeClass?.ToDisplayString();
+            if (name is not null && name != attributeMetadataName && LayerAttributeMetadataNames.Contains(name))
+            {
+                others.Add(ShortName(name));
+            }
+        }
+
+        return others.ToEquatableArray();
+    }
+
+    /// <summary>An <see cref="int"/> attribute argument; anything else is recorded in <paramref name="invalid"/> and read as 1.</summary>
+    public static int ReadInt(TypedConstant constant, string name, List<string> invalid)
+    {
+        if (constant.Kind == TypedConstantKind.Primitive && constant.Value is int value)
+        {
+            return value;
+        }
+
+        invalid.Add($"{name} = {constant.ToCSharpString()}");
+        return 1;
+    }
+
+    /// <summary>Adds the diagnostics that stop a generated part from joining the class, and other layer attributes on it.</summary>
+    /// <param name="attribute">The attribute's short name, e.g. <c>MaxPool2D</c>.</param>
+    public static void Check(
+        LayerTypeInfo type, string attribute, EquatableArray<string> otherLayerAttributes, EquatableArray<string> invalidArguments,
+        LocationInfo? at, List<DiagnosticInfo> found)
+    {
+        if (!type.IsPartial)
+        {
+            found.Add(DiagnosticInfo.Create(LayerDiagnosticDescriptors.LayerNotPartial, at, type.Name, attribute));
+        }
+
+        if (type.IsGeneric)
+        {
+            found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, at, type.Name, "is generic"));
+        }
+
+        if (type.IsFileLocal)
+        {
+            found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, at, type.Name, "is file-local, so the generated part cannot join it from another file"));
+        }
+
+        foreach (ContainingTypeInfo outer in type.ContainingTypes)
+        {
+            if (outer.IsGeneric)
+            {
+                found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, at, type.Name, $"is nested in the generic type '{outer.Name}'"));
+            }
+
+            if (!outer.IsPartial)
+            {
+                found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, at, type.Name, outer.Name));
+            }
+        }
+
+        foreach (string other in otherLayerAttributes)
+        {
+            found.Add(DiagnosticInfo.Create(LayerDiagnosticDescriptors.SeveralLayerAttributes, at, type.Name, attribute, other));
+        }
+
+        foreach (string argument in invalidArguments)
+        {
+            found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, at, argument));
+        }
+    }
+
+    /// <summary>Adds SCONV021 when <paramref name="value"/> is below 1.</summary>
+    public static void CheckPositive(List<DiagnosticInfo> found, LocationInfo? at, string attribute, string sizeNames, string name, int value)
+    {
+        if (value < 1)
+        {
+            found.Add(DiagnosticInfo.Create(LayerDiagnosticDescriptors.NonPositiveLayerSize, at, name, value, attribute, sizeNames));
+        }
+    }
+
+    /// <summary>Adds SCONV007 when a length does not fit in an <see cref="int"/>.</summary>
+    public static void CheckLength(List<DiagnosticInfo> found, LocationInfo? at, string what, long length)
+    {
+        if (length > int.MaxValue)
+        {
+            found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerTooLarge, at, what, length));
+        }
+    }
+
+    /// <summary>
+    /// Writes the file header and opens the namespace and containing types; the caller writes the class and then disposes
+    /// the returned scopes, innermost first (<see cref="Close"/>).
+    /// </summary>
+    public static List<IndentedWriter.Block> OpenFile(IndentedWriter w, LayerTypeInfo type, string attribute, params string[] usings)
+    {
+        w.Line("// <auto-generated/>");
+        w.Line($"// Generated by SpecializedConv.Generators from the [{attribute}] attribute on {type.FullName}. Do not edit.");
+        w.Line("#nullable enable");
+        w.Line();
+        foreach (string name in usings)
+        {
+            w.Line($"using {name};");
+        }
+
+        w.Line();
+        var scopes = new List<IndentedWriter.Block>();
+        if (type.Namespace.Length > 0)
+        {
+            scopes.Add(w.Open($"namespace {type.Namespace}"));
+        }
+
+        foreach (ContainingTypeInfo outer in type.ContainingTypes)
+        {
+            scopes.Add(w.Open($"{(outer.IsStatic ? "static " : string.Empty)}partial {outer.Keyword} {outer.Name}"));
+        }
+
+        return scopes;
+    }
+
+    /// <summary>Closes the scopes of <see cref="OpenFile"/>.</summary>
+    public static void Close(List<IndentedWriter.Block> scopes)
+    {
+        for (int i = scopes.Count - 1; i >= 0; i--)
+        {
+            scopes[i].Dispose();
+        }
+    }
+
+    /// <summary>The class declaration line: the layer class itself implements the kernel interface unless it is static.</summary>
+    public static string Declaration(LayerTypeInfo type, string interfaceName) =>
+        $"{(type.IsStatic ? "static " : string.Empty)}partial {type.Keyword} {type.Name}{(type.IsStatic ? string.Empty : " : " + interfaceName)}";
+
+    /// <summary>Writes a documented public constant.</summary>
+    public static void Constant(IndentedWriter w, string doc, string name, int value)
+    {
+        w.Line($"/// <summary>{doc}</summary>");
+        w.Line($"public const int {name} = {value};");
+    }
+
+    /// <summary><c>SpecializedConv.MaxPool2DAttribute</c> → <c>[MaxPool2D]</c>.</summary>
+    private static string ShortName(string metadataName)
+    {
+        string name = metadataName.Substring(metadataName.LastIndexOf('.') + 1);
+        return "[" + (name.EndsWith("Attribute", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - "Attribute".Length) : name) + "]";
+    }
+
+    /// <summary>A type is partial when every one of its declarations says so.</summary>
+    private static bool IsPartial(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Length > 0 &&
+        type.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+    private static string Keyword(INamedTypeSymbol type) => type switch
+    {
+        { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+        { IsRecord: true } => "record",
+        { TypeKind: TypeKind.Struct } => "struct",
+        { TypeKind: TypeKind.Interface } => "interface",
+        _ => "class",
+    };
+}
