@@ -91,7 +91,7 @@ public sealed partial class Conv2DGenerator
                 return value;
             }
 
-            invalid.Add($"{name} = {constant.ToCSharpString()}");
+            invalid.Add(Describe(constant, name));
             return 1;
         }
 
@@ -102,9 +102,15 @@ public sealed partial class Conv2DGenerator
                 return value;
             }
 
-            invalid.Add($"{name} = {constant.ToCSharpString()}");
+            invalid.Add(Describe(constant, name));
             return 0;
         }
+
+        /// <summary>"Name = value", or a note that the argument is not a constant (an error constant prints as null).</summary>
+        private static string Describe(TypedConstant constant, string name) =>
+            constant.Kind == TypedConstantKind.Error || constant.IsNull
+                ? $"{name} (not a compile-time constant of the parameter's type)"
+                : $"{name} = {constant.ToCSharpString()}";
 
         private static LayerTypeInfo ReadType(INamedTypeSymbol type, TypeDeclarationSyntax syntax)
         {
