@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Linq;
 using SpecializedConv.Generators.Helpers;
 using SpecializedConv.Generators.Model;
 
@@ -31,6 +32,16 @@ public sealed partial class Conv2DGenerator
             if (type.IsFileLocal)
             {
                 found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, at, type.Name, "is file-local, so the generated part cannot join it from another file"));
+            }
+
+            if (Parser.GeneratedMemberNames(type.IsStatic).Contains(type.Name))
+            {
+                found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameIsGeneratedMember, at, type.Name));
+            }
+
+            foreach (string member in layer.ConflictingMembers)
+            {
+                found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflictsWithGenerated, at, type.Name, member));
             }
 
             foreach (ContainingTypeInfo outer in type.ContainingTypes)

@@ -76,12 +76,25 @@ public sealed partial class Conv2DGenerator
                 }
             }
 
+            LayerTypeInfo typeInfo = ReadType(type, syntax);
             return new ParsedLayer(new LayerDeclaration(
-                ReadType(type, syntax),
+                typeInfo,
                 location,
                 sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], sizes[5],
                 mode, kind, stride, padding, dilation,
-                invalid.ToEquatableArray()));
+                invalid.ToEquatableArray(),
+                GeneratedMemberNames(typeInfo.IsStatic).Where(name => type.MemberNames.Contains(name) || type.GetTypeMembers(name).Length > 0).ToEquatableArray()));
+        }
+
+        /// <summary>The names the generator adds to a layer class (a static one also gets the nested <c>Kernel</c>).</summary>
+        public static IEnumerable<string> GeneratedMemberNames(bool isStatic)
+        {
+            string[] names =
+            {
+                "InChannels", "InHeight", "InWidth", "OutChannels", "OutHeight", "OutWidth", "KernelHeight", "KernelWidth",
+                "InputLength", "OutputLength", "WeightLength", "BiasLength", "Shape", "Forward", "BackwardData", "BackwardWeights",
+            };
+            return isStatic ? names.Append("Kernel") : names;
         }
 
         private static int ReadInt(TypedConstant constant, string name, List<string> invalid)

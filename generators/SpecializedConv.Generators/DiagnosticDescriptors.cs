@@ -69,6 +69,16 @@ internal static class DiagnosticDescriptors
         "Attribute argument is not a valid value",
         "{0} is not a valid value: use a constant of the parameter's type (and a named member of the enum)");
 
+    public static readonly DiagnosticDescriptor NameIsGeneratedMember = Create(
+        "SCONV012",
+        "Layer class is named like a generated member",
+        "A layer class cannot be named '{0}': the generator adds a member called '{0}' to every layer, and a member cannot have its class's name; rename the class");
+
+    public static readonly DiagnosticDescriptor MemberConflictsWithGenerated = Create(
+        "SCONV013",
+        "Member conflicts with a generated member",
+        "'{0}' already declares '{1}', which the generator adds to every layer: rename or remove '{1}'");
+
     private static DiagnosticDescriptor Create(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

@@ -174,6 +174,20 @@ public sealed class DiagnosticTests
 
     // ---- Valid declarations, several errors, several classes. ----
 
+    [Theory]
+    [InlineData("[Conv2D(1, 8, 8, 2, 3)] public partial class Forward { }", "Demo.Forward", "'Forward'")]
+    [InlineData("[Conv2D(1, 8, 8, 2, 3)] public partial class Shape { }", "Demo.Shape", "'Shape'")]
+    [InlineData("[Conv2D(1, 8, 8, 2, 3)] public static partial class Kernel { }", "Demo.Kernel", "'Kernel'")]
+    public void A_class_named_like_a_generated_member_reports_SCONV012(string declaration, string layerFullName, string messagePart) =>
+        AssertRejected(declaration, layerFullName, ("SCONV012", messagePart));
+
+    [Theory]
+    [InlineData("[Conv2D(1, 8, 8, 2, 3)] public partial class Layer { public const int InputLength = 64; }", "'InputLength'")]
+    [InlineData("[Conv2D(1, 8, 8, 2, 3)] public partial class Layer { public static void Forward() { } }", "'Forward'")]
+    [InlineData("[Conv2D(1, 8, 8, 2, 3)] public static partial class Layer { public sealed class Kernel { } }", "'Kernel'")]
+    public void A_member_named_like_a_generated_member_reports_SCONV013(string declaration, string messagePart) =>
+        AssertRejected(declaration, "Demo.Layer", ("SCONV013", messagePart));
+
     [Fact]
     public void A_valid_declaration_reports_nothing_and_its_generated_code_compiles()
     {
@@ -405,8 +419,9 @@ public sealed class DiagnosticTests
 
     private static void AssertGeneratorDidNotThrow(GeneratorDriverRunResult result)
     {
-        GeneratorRunResult run = Assert.Single(result.Results);
-        Assert.True(run.Exception is null, $"The generator threw: {run.Exception}");
+        // The driver runs the project's other generators too: none may throw, and the Conv2D one must have run.
+        Assert.All(result.Results, run => Assert.True(run.Exception is null, $"{run.Generator.GetGeneratorType().Name} threw: {run.Exception}"));
+        Assert.Single(result.Results, run => run.Generator.GetGeneratorType() == typeof(Conv2DGenerator));
 
         // The driver turns an exception into warning CS8785 among the run's diagnostics (the compilation never holds it).
         Assert.DoesNotContain(result.Diagnostics, d => d.Id == "CS8785");
