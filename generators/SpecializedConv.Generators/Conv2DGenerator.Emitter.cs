@@ -582,11 +582,22 @@ public sealed partial class Conv2DGenerator
                                     }
                                 }
 
-                                for (int kk = 0; kk < kb; kk++)
+                                // Reduce the accumulators eight at a time (one transpose-and-add instead of eight horizontal sums).
+                                var accumulators = Range(kb).SelectMany(kk => Range(group.Count).Select(t => (Name: $"g_{kk}_{t}", Offset: (kk * s.InChannels * s.Taps) + group[t].WeightOffset))).ToList();
+                                for (int start = 0; start < accumulators.Count; start += Blocking.Lanes)
                                 {
-                                    for (int t = 0; t < group.Count; t++)
+                                    var chunk = accumulators.Skip(start).Take(Blocking.Lanes).ToList();
+                                    if (chunk.Count == 1)
                                     {
-                                        w.Line($"Unsafe.Add(ref wg, {(kk * s.InChannels * s.Taps) + group[t].WeightOffset}) += Vector256.Sum(g_{kk}_{t});");
+                                        w.Line($"Unsafe.Add(ref wg, {chunk[0].Offset}) += Vector256.Sum({chunk[0].Name});");
+                                        continue;
+                                    }
+
+                                    string arguments = string.Join(", ", chunk.Select(a => a.Name).Concat(Enumerable.Repeat("Vector256<float>.Zero", Blocking.Lanes - chunk.Count)));
+                                    w.Line($"Vector256<float> sums{start / Blocking.Lanes} = {Support}.HorizontalSums({arguments});");
+                                    for (int i = 0; i < chunk.Count; i++)
+                                    {
+                                        w.Line($"Unsafe.Add(ref wg, {chunk[i].Offset}) += sums{start / Blocking.Lanes}.GetElement({i});");
                                     }
                                 }
                             }

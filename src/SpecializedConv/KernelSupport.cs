@@ -1,6 +1,7 @@
 using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -80,36 +81,72 @@ public static class KernelSupport
         ReadOnlySpan<float> source, Span<float> destination, int channels, int height, int width,
         int padTop, int padLeft, int stride, int channelPitch, int phasePitch, int rowPitch)
     {
+        // One check up front instead of one per element: the last element of the last row must land inside.
+        long last = ((channels - 1L) * channelPitch) + ((stride - 1L) * phasePitch) + ((height - 1L + padTop) * rowPitch) + ((width - 1L + padLeft) / stride);
+        if (source.Length < (long)channels * height * width || last >= destination.Length || padLeft < 0 || padTop < 0 || stride < 1)
+        {
+            throw new ArgumentException($"A {channels}×{height}×{width} tensor with padding ({padTop}, {padLeft}) does not fit a destination of {destination.Length} elements.", nameof(destination));
+        }
+
+        ref float sourceStart = ref MemoryMarshal.GetReference(source);
+        ref float destinationStart = ref MemoryMarshal.GetReference(destination);
         for (int c = 0; c < channels; c++)
         {
             for (int y = 0; y < height; y++)
             {
-                ReadOnlySpan<float> row = source.Slice(((c * height) + y) * width, width);
-                int rowStart = (c * channelPitch) + ((y + padTop) * rowPitch);
+                ref float row = ref Unsafe.Add(ref sourceStart, ((c * height) + y) * width);
+                ref float target = ref Unsafe.Add(ref destinationStart, (c * channelPitch) + ((y + padTop) * rowPitch));
                 if (stride == 1)
                 {
-                    row.CopyTo(destination.Slice(rowStart + padLeft, width));
-                    continue;
+                    MemoryMarshal.CreateReadOnlySpan(ref row, width).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, padLeft), width));
                 }
-
-                // Column x lands in phase (x + padLeft) mod stride at (x + padLeft) div stride: walk each phase's
-                // columns with a step of stride instead of dividing per element.
-                for (int phase = 0; phase < stride; phase++)
+                else if (stride == 2)
                 {
-                    int first = ((phase - padLeft) % stride + stride) % stride;
-                    if (first >= width)
+                    // Even columns go to one phase and odd columns to the other: a de-interleave.
+                    ref float evens = ref Unsafe.Add(ref target, ((padLeft & 1) * phasePitch) + (padLeft / 2));
+                    ref float odds = ref Unsafe.Add(ref target, ((1 - (padLeft & 1)) * phasePitch) + ((padLeft + 1) / 2));
+                    Deinterleave(ref row, width, ref evens, ref odds);
+                }
+                else
+                {
+                    // Column x lands in phase (x + padLeft) mod stride at (x + padLeft) div stride: walk each phase's
+                    // columns with a step of stride instead of dividing per element.
+                    for (int phase = 0; phase < stride; phase++)
                     {
-                        continue;
-                    }
-
-                    Span<float> target = destination.Slice(rowStart + (phase * phasePitch) + ((first + padLeft) / stride));
-                    int count = ((width - 1 - first) / stride) + 1;
-                    for (int i = 0, x = first; i < count; i++, x += stride)
-                    {
-                        target[i] = row[x];
+                        int first = (((phase - padLeft) % stride) + stride) % stride;
+                        ref float phaseRow = ref Unsafe.Add(ref target, (phase * phasePitch) + ((first + padLeft) / stride));
+                        for (int i = 0, x = first; x < width; i++, x += stride)
+                        {
+                            Unsafe.Add(ref phaseRow, i) = Unsafe.Add(ref row, x);
+                        }
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Writes the even elements of a row to <paramref name="evens"/> and the odd ones to <paramref name="odds"/>.</summary>
+    private static void Deinterleave(ref float row, int width, ref float evens, ref float odds)
+    {
+        int x = 0;
+        if (Avx2.IsSupported)
+        {
+            for (; x + 16 <= width; x += 16)
+            {
+                Vector256<float> low = Vector256.LoadUnsafe(ref row, (nuint)x);
+                Vector256<float> high = Vector256.LoadUnsafe(ref row, (nuint)(x + 8));
+
+                // Shuffle takes elements 0,2 (or 1,3) of each 128-bit half of both vectors; Permute4x64 puts the pairs in order.
+                Vector256<float> even = Avx2.Permute4x64(Avx.Shuffle(low, high, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+                Vector256<float> odd = Avx2.Permute4x64(Avx.Shuffle(low, high, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
+                even.StoreUnsafe(ref evens, (nuint)(x / 2));
+                odd.StoreUnsafe(ref odds, (nuint)(x / 2));
+            }
+        }
+
+        for (; x < width; x++)
+        {
+            Unsafe.Add(ref (x & 1) == 0 ? ref evens : ref odds, x / 2) = Unsafe.Add(ref row, x);
         }
     }
 
@@ -140,6 +177,33 @@ public static class KernelSupport
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>
         Fma.IsSupported ? Fma.MultiplyAdd(a, b, c) : (a * b) + c;
+
+    /// <summary>
+    /// The horizontal sums of eight vectors as one vector: element i is the sum of the lanes of <paramref name="a0"/> …
+    /// <paramref name="a7"/>'s i-th argument. With AVX it is a transpose by horizontal adds, 8 instructions for 8 sums.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> HorizontalSums(
+        Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3,
+        Vector256<float> a4, Vector256<float> a5, Vector256<float> a6, Vector256<float> a7)
+    {
+        if (Avx.IsSupported)
+        {
+            // [a0(0+1), a0(2+3), a1(0+1), a1(2+3) | a0(4+5), a0(6+7), a1(4+5), a1(6+7)] and likewise for the other pairs.
+            Vector256<float> h01 = Avx.HorizontalAdd(a0, a1), h23 = Avx.HorizontalAdd(a2, a3);
+            Vector256<float> h45 = Avx.HorizontalAdd(a4, a5), h67 = Avx.HorizontalAdd(a6, a7);
+
+            // [a0(0..3), a1(0..3), a2(0..3), a3(0..3) | a0(4..7), a1(4..7), a2(4..7), a3(4..7)], and a4..a7 likewise.
+            Vector256<float> h0123 = Avx.HorizontalAdd(h01, h23), h4567 = Avx.HorizontalAdd(h45, h67);
+
+            // Adding the low and high 128-bit halves completes each sum.
+            return Avx.Permute2x128(h0123, h4567, 0x20) + Avx.Permute2x128(h0123, h4567, 0x31);
+        }
+
+        return Vector256.Create(
+            Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3),
+            Vector256.Sum(a4), Vector256.Sum(a5), Vector256.Sum(a6), Vector256.Sum(a7));
+    }
 
     /// <summary>Stores the first <paramref name="count"/> lanes of <paramref name="value"/> (for rows narrower than a vector).</summary>
     public static void StorePartial(Vector256<float> value, ref float destination, int count)

@@ -643,12 +643,13 @@ namespace SpecializedConv.Generated
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
-                        Unsafe.Add(ref wg, 0) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 1) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 2) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 9) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 10) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 11) += Vector256.Sum(g_1_2);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 0) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 1) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 2) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 9) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 10) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 11) += sums0.GetElement(5);
                     }
                     // Taps (1,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -669,12 +670,13 @@ namespace SpecializedConv.Generated
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
-                        Unsafe.Add(ref wg, 3) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 4) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 5) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 12) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 13) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 14) += Vector256.Sum(g_1_2);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 3) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 4) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 5) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 12) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 13) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 14) += sums0.GetElement(5);
                     }
                     // Taps (2,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -695,12 +697,13 @@ namespace SpecializedConv.Generated
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
-                        Unsafe.Add(ref wg, 6) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 7) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 8) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 15) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 16) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 17) += Vector256.Sum(g_1_2);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 6) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 7) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 8) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 15) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 16) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 17) += sums0.GetElement(5);
                     }
                 }
             }

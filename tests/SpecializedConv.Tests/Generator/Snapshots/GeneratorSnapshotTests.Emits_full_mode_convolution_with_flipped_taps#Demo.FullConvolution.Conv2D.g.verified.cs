@@ -588,12 +588,13 @@ namespace SpecializedConv.Generated
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
-                        Unsafe.Add(ref wg, 8) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 7) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 6) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 26) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 25) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 24) += Vector256.Sum(g_1_2);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 8) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 7) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 6) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 26) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 25) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 24) += sums0.GetElement(5);
                     }
                     // Taps (1,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -624,12 +625,13 @@ namespace SpecializedConv.Generated
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
-                        Unsafe.Add(ref wg, 5) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 4) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 3) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 23) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 22) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 21) += Vector256.Sum(g_1_2);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 5) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 4) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 3) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 23) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 22) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 21) += sums0.GetElement(5);
                     }
                     // Taps (2,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -660,12 +662,13 @@ namespace SpecializedConv.Generated
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
-                        Unsafe.Add(ref wg, 2) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 1) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 0) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 20) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 19) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 18) += Vector256.Sum(g_1_2);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 2) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 1) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 0) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 20) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 19) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 18) += sums0.GetElement(5);
                     }
                 }
             }

@@ -1152,16 +1152,18 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Unsafe.Add(ref wg, 0) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 1) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 2) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 3) += Vector256.Sum(g_0_3);
-                        Unsafe.Add(ref wg, 4) += Vector256.Sum(g_0_4);
-                        Unsafe.Add(ref wg, 25) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 26) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 27) += Vector256.Sum(g_1_2);
-                        Unsafe.Add(ref wg, 28) += Vector256.Sum(g_1_3);
-                        Unsafe.Add(ref wg, 29) += Vector256.Sum(g_1_4);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
+                        Unsafe.Add(ref wg, 0) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 1) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 2) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 3) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 4) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 25) += sums0.GetElement(5);
+                        Unsafe.Add(ref wg, 26) += sums0.GetElement(6);
+                        Unsafe.Add(ref wg, 27) += sums0.GetElement(7);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 28) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 29) += sums1.GetElement(1);
                     }
                     // Taps (1,0) … (1,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1214,16 +1216,18 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Unsafe.Add(ref wg, 5) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 6) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 7) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 8) += Vector256.Sum(g_0_3);
-                        Unsafe.Add(ref wg, 9) += Vector256.Sum(g_0_4);
-                        Unsafe.Add(ref wg, 30) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 31) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 32) += Vector256.Sum(g_1_2);
-                        Unsafe.Add(ref wg, 33) += Vector256.Sum(g_1_3);
-                        Unsafe.Add(ref wg, 34) += Vector256.Sum(g_1_4);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
+                        Unsafe.Add(ref wg, 5) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 6) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 7) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 8) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 9) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 30) += sums0.GetElement(5);
+                        Unsafe.Add(ref wg, 31) += sums0.GetElement(6);
+                        Unsafe.Add(ref wg, 32) += sums0.GetElement(7);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 33) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 34) += sums1.GetElement(1);
                     }
                     // Taps (2,0) … (2,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1276,16 +1280,18 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Unsafe.Add(ref wg, 10) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 11) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 12) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 13) += Vector256.Sum(g_0_3);
-                        Unsafe.Add(ref wg, 14) += Vector256.Sum(g_0_4);
-                        Unsafe.Add(ref wg, 35) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 36) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 37) += Vector256.Sum(g_1_2);
-                        Unsafe.Add(ref wg, 38) += Vector256.Sum(g_1_3);
-                        Unsafe.Add(ref wg, 39) += Vector256.Sum(g_1_4);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
+                        Unsafe.Add(ref wg, 10) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 11) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 12) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 13) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 14) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 35) += sums0.GetElement(5);
+                        Unsafe.Add(ref wg, 36) += sums0.GetElement(6);
+                        Unsafe.Add(ref wg, 37) += sums0.GetElement(7);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 38) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 39) += sums1.GetElement(1);
                     }
                     // Taps (3,0) … (3,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1338,16 +1344,18 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Unsafe.Add(ref wg, 15) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 16) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 17) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 18) += Vector256.Sum(g_0_3);
-                        Unsafe.Add(ref wg, 19) += Vector256.Sum(g_0_4);
-                        Unsafe.Add(ref wg, 40) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 41) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 42) += Vector256.Sum(g_1_2);
-                        Unsafe.Add(ref wg, 43) += Vector256.Sum(g_1_3);
-                        Unsafe.Add(ref wg, 44) += Vector256.Sum(g_1_4);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
+                        Unsafe.Add(ref wg, 15) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 16) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 17) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 18) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 19) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 40) += sums0.GetElement(5);
+                        Unsafe.Add(ref wg, 41) += sums0.GetElement(6);
+                        Unsafe.Add(ref wg, 42) += sums0.GetElement(7);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 43) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 44) += sums1.GetElement(1);
                     }
                     // Taps (4,0) … (4,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1400,16 +1408,18 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Unsafe.Add(ref wg, 20) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 21) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 22) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 23) += Vector256.Sum(g_0_3);
-                        Unsafe.Add(ref wg, 24) += Vector256.Sum(g_0_4);
-                        Unsafe.Add(ref wg, 45) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 46) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 47) += Vector256.Sum(g_1_2);
-                        Unsafe.Add(ref wg, 48) += Vector256.Sum(g_1_3);
-                        Unsafe.Add(ref wg, 49) += Vector256.Sum(g_1_4);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
+                        Unsafe.Add(ref wg, 20) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 21) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 22) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 23) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 24) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 45) += sums0.GetElement(5);
+                        Unsafe.Add(ref wg, 46) += sums0.GetElement(6);
+                        Unsafe.Add(ref wg, 47) += sums0.GetElement(7);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 48) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 49) += sums1.GetElement(1);
                     }
                 }
             }

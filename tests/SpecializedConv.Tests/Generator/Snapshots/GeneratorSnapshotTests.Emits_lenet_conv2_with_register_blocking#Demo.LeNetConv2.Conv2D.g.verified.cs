@@ -950,16 +950,18 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Unsafe.Add(ref wg, 0) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 1) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 2) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 3) += Vector256.Sum(g_0_3);
-                        Unsafe.Add(ref wg, 4) += Vector256.Sum(g_0_4);
-                        Unsafe.Add(ref wg, 150) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 151) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 152) += Vector256.Sum(g_1_2);
-                        Unsafe.Add(ref wg, 153) += Vector256.Sum(g_1_3);
-                        Unsafe.Add(ref wg, 154) += Vector256.Sum(g_1_4);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
+                        Unsafe.Add(ref wg, 0) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 1) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 2) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 3) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 4) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 150) += sums0.GetElement(5);
+                        Unsafe.Add(ref wg, 151) += sums0.GetElement(6);
+                        Unsafe.Add(ref wg, 152) += sums0.GetElement(7);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 153) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 154) += sums1.GetElement(1);
                     }
                     // Taps (1,0) … (1,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -984,16 +986,18 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Unsafe.Add(ref wg, 5) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 6) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 7) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 8) += Vector256.Sum(g_0_3);
-                        Unsafe.Add(ref wg, 9) += Vector256.Sum(g_0_4);
-                        Unsafe.Add(ref wg, 155) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 156) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 157) += Vector256.Sum(g_1_2);
-                        Unsafe.Add(ref wg, 158) += Vector256.Sum(g_1_3);
-                        Unsafe.Add(ref wg, 159) += Vector256.Sum(g_1_4);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
+                        Unsafe.Add(ref wg, 5) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 6) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 7) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 8) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 9) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 155) += sums0.GetElement(5);
+                        Unsafe.Add(ref wg, 156) += sums0.GetElement(6);
+                        Unsafe.Add(ref wg, 157) += sums0.GetElement(7);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 158) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 159) += sums1.GetElement(1);
                     }
                     // Taps (2,0) … (2,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1018,16 +1022,18 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Unsafe.Add(ref wg, 10) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 11) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 12) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 13) += Vector256.Sum(g_0_3);
-                        Unsafe.Add(ref wg, 14) += Vector256.Sum(g_0_4);
-                        Unsafe.Add(ref wg, 160) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 161) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 162) += Vector256.Sum(g_1_2);
-                        Unsafe.Add(ref wg, 163) += Vector256.Sum(g_1_3);
-                        Unsafe.Add(ref wg, 164) += Vector256.Sum(g_1_4);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
+                        Unsafe.Add(ref wg, 10) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 11) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 12) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 13) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 14) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 160) += sums0.GetElement(5);
+                        Unsafe.Add(ref wg, 161) += sums0.GetElement(6);
+                        Unsafe.Add(ref wg, 162) += sums0.GetElement(7);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 163) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 164) += sums1.GetElement(1);
                     }
                     // Taps (3,0) … (3,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1052,16 +1058,18 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Unsafe.Add(ref wg, 15) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 16) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 17) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 18) += Vector256.Sum(g_0_3);
-                        Unsafe.Add(ref wg, 19) += Vector256.Sum(g_0_4);
-                        Unsafe.Add(ref wg, 165) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 166) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 167) += Vector256.Sum(g_1_2);
-                        Unsafe.Add(ref wg, 168) += Vector256.Sum(g_1_3);
-                        Unsafe.Add(ref wg, 169) += Vector256.Sum(g_1_4);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
+                        Unsafe.Add(ref wg, 15) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 16) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 17) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 18) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 19) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 165) += sums0.GetElement(5);
+                        Unsafe.Add(ref wg, 166) += sums0.GetElement(6);
+                        Unsafe.Add(ref wg, 167) += sums0.GetElement(7);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 168) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 169) += sums1.GetElement(1);
                     }
                     // Taps (4,0) … (4,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1086,16 +1094,18 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Unsafe.Add(ref wg, 20) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 21) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 22) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 23) += Vector256.Sum(g_0_3);
-                        Unsafe.Add(ref wg, 24) += Vector256.Sum(g_0_4);
-                        Unsafe.Add(ref wg, 170) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 171) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 172) += Vector256.Sum(g_1_2);
-                        Unsafe.Add(ref wg, 173) += Vector256.Sum(g_1_3);
-                        Unsafe.Add(ref wg, 174) += Vector256.Sum(g_1_4);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
+                        Unsafe.Add(ref wg, 20) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 21) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 22) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 23) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 24) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 170) += sums0.GetElement(5);
+                        Unsafe.Add(ref wg, 171) += sums0.GetElement(6);
+                        Unsafe.Add(ref wg, 172) += sums0.GetElement(7);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 173) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 174) += sums1.GetElement(1);
                     }
                 }
             }

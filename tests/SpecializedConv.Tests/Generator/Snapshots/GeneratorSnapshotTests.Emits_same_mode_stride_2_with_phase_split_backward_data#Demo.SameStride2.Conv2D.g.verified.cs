@@ -695,12 +695,13 @@ namespace SpecializedConv.Generated
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
-                        Unsafe.Add(ref wg, 0) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 1) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 2) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 27) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 28) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 29) += Vector256.Sum(g_1_2);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 0) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 1) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 2) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 27) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 28) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 29) += sums0.GetElement(5);
                     }
                     // Taps (1,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -721,12 +722,13 @@ namespace SpecializedConv.Generated
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
-                        Unsafe.Add(ref wg, 3) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 4) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 5) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 30) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 31) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 32) += Vector256.Sum(g_1_2);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 3) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 4) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 5) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 30) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 31) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 32) += sums0.GetElement(5);
                     }
                     // Taps (2,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -747,12 +749,13 @@ namespace SpecializedConv.Generated
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
-                        Unsafe.Add(ref wg, 6) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 7) += Vector256.Sum(g_0_1);
-                        Unsafe.Add(ref wg, 8) += Vector256.Sum(g_0_2);
-                        Unsafe.Add(ref wg, 33) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 34) += Vector256.Sum(g_1_1);
-                        Unsafe.Add(ref wg, 35) += Vector256.Sum(g_1_2);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 6) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 7) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 8) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 33) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 34) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 35) += sums0.GetElement(5);
                     }
                 }
             }
