@@ -144,10 +144,7 @@ public sealed partial class Conv2DGenerator
                 EmitBlockKernel(w, plan.Forward);
                 foreach (DataPhasePlan phase in plan.BackwardData.Phases)
                 {
-                    if (phase.Kernel is not null)
-                    {
-                        EmitBlockKernel(w, phase.Kernel);
-                    }
+                    EmitBlockKernel(w, phase.Kernel);
                 }
 
                 EmitWeightsKernel(w, plan);
@@ -335,21 +332,16 @@ public sealed partial class Conv2DGenerator
                     w.Line("Span<float> sampleGrad = inputGrad.Slice(n * InputLength, InputLength);");
                     if (!phased)
                     {
-                        w.Line($"{data.Phases[0].Kernel!.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(sampleGrad));");
+                        w.Line($"{data.Phases[0].Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(sampleGrad));");
                     }
-                    else if (data.Phases.Any(p => p.Kernel is null && p.Rows > 0 && p.Columns > 0))
+                    else if (data.ClearFirst)
                     {
                         w.Line("// Some stride phases meet no kernel tap: their input gradient is zero.");
                         w.Line("sampleGrad.Clear();");
                     }
 
-                    foreach (DataPhasePlan phase in data.Phases)
+                    foreach (DataPhasePlan phase in phased ? data.Phases : EquatableArray<DataPhasePlan>.Empty)
                     {
-                        if (!phased || phase.Kernel is null)
-                        {
-                            continue;
-                        }
-
                         w.Line($"{phase.Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));");
                         w.Line($"{Support}.ScatterPhase(phaseGrad, sampleGrad, InChannels, InHeight, InWidth, {phase.Rows}, {phase.Columns}, {phase.RowStart}, {phase.ColumnStart}, Stride, {phase.Kernel.DestinationChannelPitch}, {phase.Kernel.DestinationRowPitch});");
                     }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using SpecializedConv.Generators.Helpers;
 using SpecializedConv.Generators.Model;
 
@@ -110,8 +111,8 @@ public sealed partial class Conv2DGenerator
             checked
             {
                 int st = s.Stride, d = s.Dilation;
-                List<AxisPhase> rowPhases = AxisPhases(s.InHeight, s.PadTop, s.KernelHeight, st, d);
-                List<AxisPhase> columnPhases = AxisPhases(s.InWidth, s.PadLeft, s.KernelWidth, st, d);
+                (List<AxisPhase> rowPhases, bool rowsCovered) = AxisPhases(s.InHeight, s.PadTop, s.KernelHeight, st, d);
+                (List<AxisPhase> columnPhases, bool columnsCovered) = AxisPhases(s.InWidth, s.PadLeft, s.KernelWidth, st, d);
 
                 // Offsets of the packed gradient so that every tap's first row and column index is >= 0.
                 int rowOffset = 0, columnOffset = 0;
@@ -139,12 +140,6 @@ public sealed partial class Conv2DGenerator
                     foreach (AxisPhase columnPhase in columnPhases)
                     {
                         int tapCount = rowPhase.Taps.Count * columnPhase.Taps.Count;
-                        if (rowPhase.Count == 0 || columnPhase.Count == 0 || tapCount == 0)
-                        {
-                            choices.Add((rowPhase, columnPhase, new Blocking(1, 1, 1), 0));
-                            continue;
-                        }
-
                         Blocking blocking = ChooseBlocking(s.InChannels, rowPhase.Count, columnPhase.Count, tapCount, paddedDestination: st > 1);
                         choices.Add((rowPhase, columnPhase, blocking, tapCount));
                         int lastVectorColumn = st > 1
@@ -169,12 +164,6 @@ public sealed partial class Conv2DGenerator
                 {
                     int rowStart = (rowPhase.Start * st) + rowPhase.Phase - s.PadTop;
                     int columnStart = (columnPhase.Start * st) + columnPhase.Phase - s.PadLeft;
-                    if (tapCount == 0)
-                    {
-                        phases.Add(new DataPhasePlan(rowPhase.Phase, columnPhase.Phase, rowStart, columnStart, rowPhase.Count, columnPhase.Count, null));
-                        continue;
-                    }
-
                     var taps = new List<TapPlan>();
                     for (int i = 0; i < rowPhase.Taps.Count; i++)
                     {
@@ -226,7 +215,7 @@ public sealed partial class Conv2DGenerator
                             taps.ToEquatableArray())));
                 }
 
-                return new DataPlan(pack, phases.ToEquatableArray(), scratchLength);
+                return new DataPlan(pack, phases.ToEquatableArray(), scratchLength, ClearFirst: !(rowsCovered && columnsCovered));
             }
         }
 
@@ -341,30 +330,34 @@ public sealed partial class Conv2DGenerator
         /// <param name="Shifts">Per tap, (tap·dilation − phase) / stride: how many gradient rows the tap looks back.</param>
         private sealed record AxisPhase(int Phase, int Start, int Count, List<int> Taps, List<int> Shifts);
 
-        private static List<AxisPhase> AxisPhases(int input, int padBefore, int kernel, int stride, int dilation)
+        /// <summary>
+        /// The phases of one axis that some tap reaches and that hold input positions, built from the taps (at most the
+        /// kernel size of them) rather than by walking every phase, so a huge stride costs nothing. The flag says whether
+        /// they cover every input position: otherwise the rest of the input gradient is zero and must be cleared.
+        /// </summary>
+        private static (List<AxisPhase> Phases, bool CoversInput) AxisPhases(int input, int padBefore, int kernel, int stride, int dilation)
         {
-            var phases = new List<AxisPhase>();
-            for (int phase = 0; phase < stride; phase++)
+            var byPhase = new SortedDictionary<int, AxisPhase>();
+            for (int tap = 0; tap < kernel; tap++)
             {
-                var taps = new List<int>();
-                var shifts = new List<int>();
-                for (int tap = 0; tap < kernel; tap++)
+                int phase = (int)((long)tap * dilation % stride);
+                if (!byPhase.TryGetValue(phase, out AxisPhase? entry))
                 {
-                    if (tap * dilation % stride == phase)
-                    {
-                        taps.Add(tap);
-                        shifts.Add(((tap * dilation) - phase) / stride);
-                    }
+                    // Positions a with 0 <= a·stride + phase − padBefore <= input − 1.
+                    int start = padBefore >= phase ? Ceiling(padBefore - phase, stride) : 0;
+                    long lastNumerator = input - 1L + padBefore - phase;
+                    int count = lastNumerator < 0 ? 0 : (int)Math.Max(0, (lastNumerator / stride) - start + 1);
+                    entry = byPhase[phase] = new AxisPhase(phase, start, count, new List<int>(), new List<int>());
                 }
 
-                // Positions a with 0 <= a·stride + phase − padBefore <= input − 1.
-                int start = padBefore >= phase ? Ceiling(padBefore - phase, stride) : 0;
-                int lastNumerator = input - 1 + padBefore - phase;
-                int count = lastNumerator < 0 ? 0 : Math.Max(0, (lastNumerator / stride) - start + 1);
-                phases.Add(new AxisPhase(phase, start, count, taps, shifts));
+                entry.Taps.Add(tap);
+                entry.Shifts.Add((int)(((long)tap * dilation - phase) / stride));
             }
 
-            return phases;
+            var phases = byPhase.Values.Where(p => p.Count > 0).ToList();
+
+            // Input positions fall into min(stride, input) distinct phases; each phase here holds at least one.
+            return (phases, phases.Count == Math.Min(stride, input));
         }
 
         /// <summary>

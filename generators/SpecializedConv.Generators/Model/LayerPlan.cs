@@ -58,13 +58,13 @@ internal sealed record PackPlan(int Channels, int Phases, int Rows, int RowPitch
     public int Length => checked(Channels * ChannelPitch);
 }
 
-/// <summary>One stride phase of backward-data: input positions y ≡ RowStart, x ≡ ColumnStart (mod stride).</summary>
-/// <param name="Kernel">Null when no kernel tap reaches this phase: its input gradient is zero.</param>
-internal sealed record DataPhasePlan(int RowPhase, int ColumnPhase, int RowStart, int ColumnStart, int Rows, int Columns, BlockKernelPlan? Kernel);
+/// <summary>One stride phase of backward-data: input positions y ≡ RowStart, x ≡ ColumnStart (mod stride), and its kernel.</summary>
+internal sealed record DataPhasePlan(int RowPhase, int ColumnPhase, int RowStart, int ColumnStart, int Rows, int Columns, BlockKernelPlan Kernel);
 
-/// <summary>Backward-data: the output gradient packed with zero margins, then one blocked kernel per stride phase.</summary>
+/// <summary>Backward-data: the output gradient packed with zero margins, then one blocked kernel per stride phase that a tap reaches.</summary>
 /// <param name="ScratchLength">Length of the per-phase result buffer when the stride is above 1 (0 otherwise).</param>
-internal sealed record DataPlan(PackPlan OutputGradPack, EquatableArray<DataPhasePlan> Phases, int ScratchLength);
+/// <param name="ClearFirst">Some input positions meet no tap (their gradient is zero), so the gradient is cleared before the phases are scattered.</param>
+internal sealed record DataPlan(PackPlan OutputGradPack, EquatableArray<DataPhasePlan> Phases, int ScratchLength, bool ClearFirst);
 
 /// <summary>Backward-weights: accumulators per (channel block, tap group), reduced over output pixels.</summary>
 internal sealed record WeightsPlan(int ChannelBlock, int OutputGradRowPitch, int OutputGradChannelPitch, EquatableArray<EquatableArray<TapPlan>> TapGroups)
