@@ -38,7 +38,7 @@ public static class GeneratorHarness
 
     public static GeneratorDriver CreateDriver() =>
         CSharpGeneratorDriver.Create(
-            new ISourceGenerator[] { new Conv2DGenerator().AsSourceGenerator() },
+            new ISourceGenerator[] { new Conv2DGenerator().AsSourceGenerator(), new Pool2DGenerator().AsSourceGenerator(), new DenseGenerator().AsSourceGenerator() },
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 

@@ -1,0 +1,37 @@
+using System.Collections.Generic;
+using SpecializedConv.Generators.Helpers;
+using SpecializedConv.Generators.Model;
+
+namespace SpecializedConv.Generators;
+
+public sealed partial class DenseGenerator
+{
+    /// <summary>Checks a declaration: either a <see cref="DenseLayerShape"/> to generate, or diagnostics and nothing.</summary>
+    internal static class Diagnostics
+    {
+        private const string Attribute = "Dense";
+        private const string SizeNames = "Inputs, Outputs";
+
+        public static CheckedDense Check(DenseDeclaration layer)
+        {
+            var found = new List<DiagnosticInfo>();
+            LocationInfo? at = layer.AttributeLocation;
+            LayerTypes.Check(layer.Type, Attribute, layer.OtherLayerAttributes, layer.InvalidArguments, at, found);
+            LayerTypes.CheckMemberNames(layer.Type, Parser.GeneratedMemberNames(layer.Type.IsStatic), layer.ConflictingMembers, at, found);
+            LayerTypes.CheckPositive(found, at, Attribute, SizeNames, "Inputs", layer.Inputs);
+            LayerTypes.CheckPositive(found, at, Attribute, SizeNames, "Outputs", layer.Outputs);
+            if (found.Count > 0)
+            {
+                return new CheckedDense(null, null, found.ToEquatableArray());
+            }
+
+            LayerTypes.CheckLength(found, at, "WeightLength (Outputs × Inputs)", (long)layer.Inputs * layer.Outputs);
+            if (found.Count > 0)
+            {
+                return new CheckedDense(null, null, found.ToEquatableArray());
+            }
+
+            return new CheckedDense(layer.Type, new DenseLayerShape(layer.Inputs, layer.Outputs), EquatableArray<DiagnosticInfo>.Empty);
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using SpecializedConv.Generators.Model;
+
+namespace SpecializedConv.Generators;
+
+/// <summary>
+/// Generates a fixed-shape fully connected layer for every <c>[Dense]</c> class. A pipeline of plain values:
+/// Parser (attribute → <see cref="DenseDeclaration"/>), Diagnostics (→ <see cref="CheckedDense"/>),
+/// Planner (→ <see cref="DensePlan"/>) and Emitter (→ C# text).
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class DenseGenerator : IIncrementalGenerator
+{
+    /// <summary>Metadata name of the attribute the generator reacts to.</summary>
+    public const string AttributeMetadataName = "SpecializedConv.DenseAttribute";
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        IncrementalValuesProvider<DenseDeclaration> declarations = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeMetadataName,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                Parser.Parse)
+            .Where(static parsed => parsed.Declaration is not null)
+            .Select(static (parsed, _) => parsed.Declaration!)
+            .WithTrackingName(TrackingNames.Declarations);
+
+        IncrementalValuesProvider<CheckedDense> checkedLayers = declarations
+            .Select(static (declaration, _) => Diagnostics.Check(declaration))
+            .WithTrackingName(TrackingNames.Checked);
+
+        context.RegisterSourceOutput(
+            checkedLayers.Where(static layer => !layer.Diagnostics.IsEmpty).Select(static (layer, _) => layer.Diagnostics),
+            static (output, diagnostics) =>
+            {
+                foreach (DiagnosticInfo diagnostic in diagnostics)
+                {
+                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
+                }
+            });
+
+        IncrementalValuesProvider<DensePlan> plans = checkedLayers
+            .Where(static layer => layer.Shape is not null)
+            .Select(static (layer, _) => Planner.Plan(layer.Type!, layer.Shape!))
+            .WithTrackingName(TrackingNames.Plans);
+
+        IncrementalValuesProvider<GeneratedSource> sources = plans
+            .Select(static (plan, _) => new GeneratedSource(Emitter.HintName(plan.Type), Emitter.Emit(plan)))
+            .WithTrackingName(TrackingNames.Sources);
+
+        // Collected so that a class named twice (two attributes on partial parts: the compiler reports CS0579)
+        // yields one file instead of a duplicate hint name, which would make AddSource throw.
+        context.RegisterSourceOutput(sources.Collect(), static (output, all) =>
+        {
+            var seen = new HashSet<string>();
+            foreach (GeneratedSource source in all)
+            {
+                if (seen.Add(source.HintName))
+                {
+                    output.AddSource(source.HintName, source.Text);
+                }
+            }
+        });
+    }
+
+    /// <summary>Names of the pipeline steps, for incrementality tests.</summary>
+    public static class TrackingNames
+    {
+        /// <summary>Attribute applications read into declarations.</summary>
+        public const string Declarations = "Dense" + nameof(Declarations);
+
+        /// <summary>Declarations checked into shapes or diagnostics.</summary>
+        public const string Checked = "Dense" + nameof(Checked);
+
+        /// <summary>Shapes planned into blocking.</summary>
+        public const string Plans = "Dense" + nameof(Plans);
+
+        /// <summary>Plans written as C#.</summary>
+        public const string Sources = "Dense" + nameof(Sources);
+    }
+
+    private sealed record GeneratedSource(string HintName, string Text);
+}

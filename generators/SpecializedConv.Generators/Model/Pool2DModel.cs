@@ -1,0 +1,99 @@
+using SpecializedConv.Generators.Helpers;
+
+namespace SpecializedConv.Generators.Model;
+
+/// <summary>Which reduction a pooling layer applies to its windows.</summary>
+internal enum PoolKind
+{
+    /// <summary><c>[MaxPool2D]</c>: the largest cell, padding −∞, with the arg-max recorded.</summary>
+    Max,
+
+    /// <summary><c>[AvgPool2D]</c>: the sum divided by Size², padding 0 and counted.</summary>
+    Average,
+}
+
+/// <summary>
+/// What a <c>[MaxPool2D]</c> or <c>[AvgPool2D]</c> attribute says, read but not yet checked: values may be out of range.
+/// </summary>
+/// <param name="Stride">As written: 0 means the window size.</param>
+/// <param name="OtherLayerAttributes">Other layer attributes on the same class, e.g. <c>[Dense]</c>.</param>
+/// <param name="InvalidArguments">Arguments that were not constants of the right type, as "Name = value" texts.</param>
+/// <param name="ConflictingMembers">Members the user already declares under a name the generator adds.</param>
+internal sealed record Pool2DDeclaration(
+    LayerTypeInfo Type,
+    LocationInfo? AttributeLocation,
+    PoolKind Kind,
+    int Channels,
+    int InHeight,
+    int InWidth,
+    int Size,
+    int Stride,
+    int Padding,
+    EquatableArray<string> OtherLayerAttributes,
+    EquatableArray<string> InvalidArguments,
+    EquatableArray<string> ConflictingMembers);
+
+/// <summary>A checked pooling layer: every size positive, the stride resolved, and every length fits in an int.</summary>
+internal sealed record Pool2DLayerShape(
+    PoolKind Kind,
+    int Channels,
+    int InHeight,
+    int InWidth,
+    int Size,
+    int Stride,
+    int Padding,
+    int OutHeight,
+    int OutWidth)
+{
+    public int InputLength => Channels * InHeight * InWidth;
+
+    public int OutputLength => Channels * OutHeight * OutWidth;
+
+    public int WindowArea => Size * Size;
+
+    /// <summary><c>MaxPool2D</c> or <c>AvgPool2D</c>: the attribute's name, and the suffix of the hint name.</summary>
+    public string AttributeName => Kind == PoolKind.Max ? "MaxPool2D" : "AvgPool2D";
+}
+
+/// <summary>The result of parsing one attribute application: a declaration, or nothing when the target is not a class.</summary>
+internal sealed record ParsedPool2D(Pool2DDeclaration? Declaration);
+
+/// <summary>A declaration after the Diagnostics stage: a shape to generate, or the reasons it cannot be.</summary>
+internal sealed record CheckedPool2D(LayerTypeInfo? Type, Pool2DLayerShape? Shape, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>One window cell (tap) of the unrolled forward kernel.</summary>
+/// <param name="R">Window row (for comments).</param>
+/// <param name="S">Window column (for comments).</param>
+/// <param name="SourceOffset">Offset of the tap's vector in the packed input from the block's origin.</param>
+/// <param name="CellOffset">Offset of the tap's cell in the unpadded sample from the window's top-left cell, r·W + s (for arg-max indices).</param>
+internal sealed record PoolTapPlan(int R, int S, int SourceOffset, int CellOffset);
+
+/// <summary>
+/// How the vectorised forward pass covers one sample: for each channel and output row, blocks of
+/// <see cref="VectorBlock"/> vectors of 8 output columns, each reducing over the window's taps.
+/// </summary>
+/// <param name="InputPack">The packed input: padded (−∞ or 0) and split into column phases (x mod stride), as Conv2D packs it.</param>
+/// <param name="VectorBlock">8-column vectors per block (jb), for independent dependency chains.</param>
+/// <param name="ColumnBlocks">Blocks per output row.</param>
+/// <param name="PartialStore">The row is narrower than one vector: lanes past OutWidth are computed but not stored.</param>
+/// <param name="ClampLastBlock">OutWidth is not a multiple of the block: the last block overlaps the previous one.</param>
+/// <param name="Taps">Every window cell in row-major order when unrolled; empty when the window is looped over.</param>
+/// <param name="FirstTapStarts">
+/// The first tap's load starts each reduction instead of −∞ or 0: always for sums, and for maxima when there is no padding
+/// (tap (0,0) is then a real cell, the one an all −∞ window must report).
+/// </param>
+internal sealed record Pool2DPlan(
+    LayerTypeInfo Type,
+    Pool2DLayerShape Shape,
+    PackPlan InputPack,
+    int VectorBlock,
+    int ColumnBlocks,
+    bool PartialStore,
+    bool ClampLastBlock,
+    EquatableArray<PoolTapPlan> Taps,
+    bool FirstTapStarts)
+{
+    public int BlockColumns => VectorBlock * Blocking.Lanes;
+
+    public bool UnrolledTaps => !Taps.IsEmpty;
+}

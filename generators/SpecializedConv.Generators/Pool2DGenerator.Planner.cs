@@ -1,0 +1,70 @@
+using System;
+using System.Collections.Generic;
+using SpecializedConv.Generators.Helpers;
+using SpecializedConv.Generators.Model;
+
+namespace SpecializedConv.Generators;
+
+public sealed partial class Pool2DGenerator
+{
+    /// <summary>
+    /// Decides the packed layout, the column blocking and whether the window is unrolled. All arithmetic is checked:
+    /// Diagnostics has already bounded the sizes, so an overflow here is a bug, not a user error.
+    /// </summary>
+    internal static class Planner
+    {
+        private const int Lanes = Blocking.Lanes;
+
+        /// <summary>Windows up to 8×8 are unrolled; larger ones (global pooling) are looped over, keeping the method small.</summary>
+        private const int MaxUnrolledTaps = 64;
+
+        /// <summary>
+        /// Pooling reuses nothing between vectors, so blocking only buys independent dependency chains (compare, then two
+        /// selects, per tap); four chains cover the latency, and more would cost registers (two per vector for max pooling).
+        /// </summary>
+        private const int MaxVectorBlock = 4;
+
+        public static Pool2DPlan Plan(LayerTypeInfo type, Pool2DLayerShape s)
+        {
+            checked
+            {
+                int st = s.Stride, k = s.Size;
+                bool partialStore = s.OutWidth < Lanes;
+                int vectorBlock = partialStore ? 1 : Math.Min(MaxVectorBlock, s.OutWidth / Lanes);
+                int blockColumns = vectorBlock * Lanes;
+                int columnBlocks = (s.OutWidth + blockColumns - 1) / blockColumns;
+                bool clamp = !partialStore && s.OutWidth % blockColumns != 0;
+
+                // The input padded on every side and split into column phases (x mod stride), as Conv2D packs it: output
+                // column j at window column c then reads phase c mod stride at j + c div stride, so 8 adjacent outputs
+                // read 8 adjacent floats. Rows and phases are wide enough for the last (possibly partial) vector.
+                int lastReadColumn = Math.Max(s.OutWidth, blockColumns) - 1 + ((k - 1) / st);
+                int lastWrittenColumn = (s.InWidth - 1 + s.Padding) / st;
+                int lastReadRow = ((s.OutHeight - 1) * st) + k - 1;
+                int lastWrittenRow = s.InHeight - 1 + s.Padding;
+                var pack = new PackPlan(
+                    s.Channels,
+                    st,
+                    Math.Max(lastReadRow, lastWrittenRow) + 1,
+                    Math.Max(lastReadColumn, lastWrittenColumn) + 1,
+                    s.Padding,
+                    s.Padding);
+
+                var taps = new List<PoolTapPlan>();
+                if (s.WindowArea <= MaxUnrolledTaps)
+                {
+                    for (int r = 0; r < k; r++)
+                    {
+                        for (int c = 0; c < k; c++)
+                        {
+                            taps.Add(new PoolTapPlan(r, c, (c % st * pack.PhasePitch) + (r * pack.RowPitch) + (c / st), (r * s.InWidth) + c));
+                        }
+                    }
+                }
+
+                bool firstTapStarts = taps.Count > 0 && (s.Kind == PoolKind.Average || s.Padding == 0);
+                return new Pool2DPlan(type, s, pack, vectorBlock, columnBlocks, partialStore, clamp, taps.ToEquatableArray(), firstTapStarts);
+            }
+        }
+    }
+}
