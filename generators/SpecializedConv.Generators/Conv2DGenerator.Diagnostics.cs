@@ -19,21 +19,7 @@ public sealed partial class Conv2DGenerator
             LocationInfo? at = layer.AttributeLocation;
             LayerTypeInfo type = layer.Type;
 
-            if (!type.IsPartial)
-            {
-                found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NotPartial, at, type.Name));
-            }
-
-            if (type.IsGeneric)
-            {
-                found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, at, type.Name, "is generic"));
-            }
-
-            if (type.IsFileLocal)
-            {
-                found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, at, type.Name, "is file-local, so the generated part cannot join it from another file"));
-            }
-
+            LayerTypes.Check(type, "Conv2D", layer.OtherLayerAttributes, layer.InvalidArguments, at, found, DiagnosticDescriptors.NotPartial);
             if (Parser.GeneratedMemberNames(type.IsStatic).Contains(type.Name))
             {
                 found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameIsGeneratedMember, at, type.Name));
@@ -42,24 +28,6 @@ public sealed partial class Conv2DGenerator
             foreach (string member in layer.ConflictingMembers)
             {
                 found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflictsWithGenerated, at, type.Name, member));
-            }
-
-            foreach (ContainingTypeInfo outer in type.ContainingTypes)
-            {
-                if (outer.IsGeneric)
-                {
-                    found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, at, type.Name, $"is nested in the generic type '{outer.Name}'"));
-                }
-
-                if (!outer.IsPartial)
-                {
-                    found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.ContainingTypeNotPartial, at, type.Name, outer.Name));
-                }
-            }
-
-            foreach (string argument in layer.InvalidArguments)
-            {
-                found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidArgument, at, argument));
             }
 
             if (!layer.InvalidArguments.IsEmpty)

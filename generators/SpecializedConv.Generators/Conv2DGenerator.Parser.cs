@@ -17,16 +17,13 @@ public sealed partial class Conv2DGenerator
     {
         public static ParsedLayer Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type || context.TargetNode is not TypeDeclarationSyntax syntax ||
-                type.TypeKind != TypeKind.Class || context.Attributes.Length == 0)
+            if (LayerTypes.Target(context, cancellationToken) is not { } target)
             {
                 // Structs, interfaces and the like: the compiler already reports CS0592 (the attribute targets classes).
                 return new ParsedLayer(null);
             }
 
-            cancellationToken.ThrowIfCancellationRequested();
-            AttributeData attribute = context.Attributes[0];
-            LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)) ?? LocationInfo.From(syntax);
+            (INamedTypeSymbol type, TypeDeclarationSyntax syntax, AttributeData attribute, LocationInfo? location) = target;
             var invalid = new List<string>();
 
             ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
@@ -43,7 +40,7 @@ public sealed partial class Conv2DGenerator
             int[] sizes = new int[6];
             for (int i = 0; i < arguments.Length; i++)
             {
-                sizes[i] = ReadInt(arguments[i], names[i], invalid);
+                sizes[i] = LayerTypes.ReadInt(arguments[i], names[i], invalid);
             }
 
             if (arguments.Length == 5)
@@ -65,24 +62,25 @@ public sealed partial class Conv2DGenerator
                         kind = (ConvKind)ReadEnum(named.Value, "Kind", typeof(ConvKind), invalid);
                         break;
                     case "Stride":
-                        stride = ReadInt(named.Value, "Stride", invalid);
+                        stride = LayerTypes.ReadInt(named.Value, "Stride", invalid);
                         break;
                     case "Padding":
-                        padding = ReadInt(named.Value, "Padding", invalid);
+                        padding = LayerTypes.ReadInt(named.Value, "Padding", invalid);
                         break;
                     case "Dilation":
-                        dilation = ReadInt(named.Value, "Dilation", invalid);
+                        dilation = LayerTypes.ReadInt(named.Value, "Dilation", invalid);
                         break;
                 }
             }
 
-            LayerTypeInfo typeInfo = ReadType(type, syntax);
+            LayerTypeInfo typeInfo = LayerTypes.Read(type, syntax);
             return new ParsedLayer(new LayerDeclaration(
                 typeInfo,
                 location,
                 sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], sizes[5],
                 mode, kind, stride, padding, dilation,
                 invalid.ToEquatableArray(),
+                LayerTypes.OtherLayerAttributes(type, AttributeMetadataName),
                 GeneratedMemberNames(typeInfo.IsStatic).Where(name => type.MemberNames.Contains(name) || type.GetTypeMembers(name).Length > 0).ToEquatableArray()));
         }
 
@@ -97,17 +95,6 @@ public sealed partial class Conv2DGenerator
             return isStatic ? names.Append("Kernel") : names;
         }
 
-        private static int ReadInt(TypedConstant constant, string name, List<string> invalid)
-        {
-            if (constant.Kind == TypedConstantKind.Primitive && constant.Value is int value)
-            {
-                return value;
-            }
-
-            invalid.Add(Describe(constant, name));
-            return 1;
-        }
-
         private static int ReadEnum(TypedConstant constant, string name, System.Type enumType, List<string> invalid)
         {
             if (constant.Kind == TypedConstantKind.Enum && constant.Value is int value && System.Enum.IsDefined(enumType, value))
@@ -115,53 +102,8 @@ public sealed partial class Conv2DGenerator
                 return value;
             }
 
-            invalid.Add(Describe(constant, name));
+            invalid.Add(LayerTypes.Describe(constant, name));
             return 0;
         }
-
-        /// <summary>"Name = value", or a note that the argument is not a constant (an error constant prints as null).</summary>
-        private static string Describe(TypedConstant constant, string name) =>
-            constant.Kind == TypedConstantKind.Error || constant.IsNull
-                ? $"{name} (not a compile-time constant of the parameter's type)"
-                : $"{name} = {constant.ToCSharpString()}";
-
-        private static LayerTypeInfo ReadType(INamedTypeSymbol type, TypeDeclarationSyntax syntax)
-        {
-            var containing = new List<ContainingTypeInfo>();
-            for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
-            {
-                containing.Insert(0, new ContainingTypeInfo(
-                    Keyword(outer),
-                    outer.Name,
-                    IsPartial(outer),
-                    outer.TypeParameters.Length > 0,
-                    outer.IsStatic));
-            }
-
-            string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : string.Empty;
-            return new LayerTypeInfo(
-                ns,
-                type.Name,
-                syntax is RecordDeclarationSyntax ? "record" : "class",
-                IsPartial(type),
-                type.IsStatic,
-                type.TypeParameters.Length > 0,
-                syntax.Modifiers.Any(SyntaxKind.FileKeyword),
-                containing.ToEquatableArray());
-        }
-
-        /// <summary>A type is partial when every one of its declarations says so.</summary>
-        private static bool IsPartial(INamedTypeSymbol type) =>
-            type.DeclaringSyntaxReferences.Length > 0 &&
-            type.DeclaringSyntaxReferences.All(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
-
-        private static string Keyword(INamedTypeSymbol type) => type switch
-        {
-            { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
-            { IsRecord: true } => "record",
-            { TypeKind: TypeKind.Struct } => "struct",
-            { TypeKind: TypeKind.Interface } => "interface",
-            _ => "class",
-        };
     }
 }

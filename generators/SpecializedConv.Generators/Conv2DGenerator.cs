@@ -53,29 +53,7 @@ public sealed partial class Conv2DGenerator : IIncrementalGenerator
             .Select(static (plan, _) => new GeneratedSource(plan.Type.FullName, Emitter.HintName(plan.Type), Emitter.Emit(plan)))
             .WithTrackingName(TrackingNames.Sources);
 
-        // Collected so that hint names can be made unique: a class named twice (two attributes on partial parts,
-        // which the compiler reports as CS0579) yields one file, and two classes whose names differ only in case
-        // (Roslyn compares hint names ignoring case) get distinct files instead of making AddSource throw.
-        context.RegisterSourceOutput(sources.Collect(), static (output, all) =>
-        {
-            var types = new HashSet<string>(System.StringComparer.Ordinal);
-            var hintNames = new HashSet<string>(System.StringComparer.OrdinalIgnoreCase);
-            foreach (GeneratedSource source in all)
-            {
-                if (!types.Add(source.TypeName))
-                {
-                    continue;
-                }
-
-                string hintName = source.HintName;
-                for (int suffix = 2; !hintNames.Add(hintName); suffix++)
-                {
-                    hintName = source.HintName.Replace(".g.cs", $".{suffix}.g.cs");
-                }
-
-                output.AddSource(hintName, source.Text);
-            }
-        });
+        context.RegisterSourceOutput(sources.Collect(), static (output, all) => GeneratedSource.AddAll(output, all));
     }
 
     /// <summary>Names of the pipeline steps, for incrementality tests.</summary>
@@ -94,5 +72,4 @@ public sealed partial class Conv2DGenerator : IIncrementalGenerator
         public const string Sources = nameof(Sources);
     }
 
-    private sealed record GeneratedSource(string TypeName, string HintName, string Text);
 }

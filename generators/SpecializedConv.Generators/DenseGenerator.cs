@@ -48,22 +48,10 @@ public sealed partial class DenseGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Plans);
 
         IncrementalValuesProvider<GeneratedSource> sources = plans
-            .Select(static (plan, _) => new GeneratedSource(Emitter.HintName(plan.Type), Emitter.Emit(plan)))
+            .Select(static (plan, _) => new GeneratedSource(plan.Type.FullName, Emitter.HintName(plan.Type), Emitter.Emit(plan)))
             .WithTrackingName(TrackingNames.Sources);
 
-        // Collected so that a class named twice (two attributes on partial parts: the compiler reports CS0579)
-        // yields one file instead of a duplicate hint name, which would make AddSource throw.
-        context.RegisterSourceOutput(sources.Collect(), static (output, all) =>
-        {
-            var seen = new HashSet<string>();
-            foreach (GeneratedSource source in all)
-            {
-                if (seen.Add(source.HintName))
-                {
-                    output.AddSource(source.HintName, source.Text);
-                }
-            }
-        });
+        context.RegisterSourceOutput(sources.Collect(), static (output, all) => GeneratedSource.AddAll(output, all));
     }
 
     /// <summary>Names of the pipeline steps, for incrementality tests.</summary>
@@ -82,5 +70,4 @@ public sealed partial class DenseGenerator : IIncrementalGenerator
         public const string Sources = "Dense" + nameof(Sources);
     }
 
-    private sealed record GeneratedSource(string HintName, string Text);
 }

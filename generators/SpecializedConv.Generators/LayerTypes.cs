@@ -13,7 +13,7 @@ namespace SpecializedConv.Generators;
 /// What every layer generator does the same way with the class it adds members to: read it into a
 /// <see cref="LayerTypeInfo"/> (Parser), check that a partial part can be added to it (Diagnostics), and re-declare it
 /// and its containing types around the generated members, names escaped (Emitter). Used by the pooling and dense
-/// generators; the [Conv2D] generator has the same logic inline.
+/// generators and by the [Conv2D] generator.
 /// </summary>
 internal static class LayerTypes
 {
@@ -50,7 +50,7 @@ internal static class LayerTypes
         var containing = new List<ContainingTypeInfo>();
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
-            containing.Insert(0, new ContainingTypeInfo(Keyword(outer), outer.Name, IsPartial(outer), outer.IsGenericType, outer.IsStatic));
+            containing.Insert(0, new ContainingTypeInfo(Keyword(outer), outer.Name, IsPartial(outer), outer.TypeParameters.Length > 0, outer.IsStatic));
         }
 
         // Symbol names, not display strings: a namespace like @event must read "event" here (hint names reject '@');
@@ -68,7 +68,7 @@ internal static class LayerTypes
             syntax is RecordDeclarationSyntax ? "record" : "class",
             IsPartial(type),
             type.IsStatic,
-            type.IsGenericType,
+            type.TypeParameters.Length > 0,
             syntax.Modifiers.Any(SyntaxKind.FileKeyword),
             containing.ToEquatableArray());
     }
@@ -97,19 +97,26 @@ internal static class LayerTypes
             return value;
         }
 
-        invalid.Add($"{name} = {constant.ToCSharpString()}");
+        invalid.Add(Describe(constant, name));
         return 1;
     }
 
+    /// <summary>"Name = value", or a note that the argument is not a constant (an error constant prints as null).</summary>
+    public static string Describe(TypedConstant constant, string name) =>
+        constant.Kind == TypedConstantKind.Error || constant.IsNull
+            ? $"{name} (not a compile-time constant of the parameter's type)"
+            : $"{name} = {constant.ToCSharpString()}";
+
     /// <summary>Adds the diagnostics that stop a generated part from joining the class, and other layer attributes on it.</summary>
     /// <param name="attribute">The attribute's short name, e.g. <c>MaxPool2D</c>.</param>
+    /// <param name="notPartial">The descriptor for a class that is not partial: [Conv2D] keeps its own SCONV001.</param>
     public static void Check(
         LayerTypeInfo type, string attribute, EquatableArray<string> otherLayerAttributes, EquatableArray<string> invalidArguments,
-        LocationInfo? at, List<DiagnosticInfo> found)
+        LocationInfo? at, List<DiagnosticInfo> found, DiagnosticDescriptor? notPartial = null)
     {
         if (!type.IsPartial)
         {
-            found.Add(DiagnosticInfo.Create(LayerDiagnosticDescriptors.LayerNotPartial, at, type.Name, attribute));
+            found.Add(DiagnosticInfo.Create(notPartial ?? LayerDiagnosticDescriptors.LayerNotPartial, at, type.Name, attribute));
         }
 
         if (type.IsGeneric)

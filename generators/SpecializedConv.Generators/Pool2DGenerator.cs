@@ -59,22 +59,10 @@ public sealed partial class Pool2DGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.Plans);
 
         IncrementalValuesProvider<GeneratedSource> sources = plans
-            .Select(static (plan, _) => new GeneratedSource(Emitter.HintName(plan), Emitter.Emit(plan)))
+            .Select(static (plan, _) => new GeneratedSource(plan.Type.FullName, Emitter.HintName(plan), Emitter.Emit(plan)))
             .WithTrackingName(TrackingNames.Sources);
 
-        // Collected so that a class named twice (two attributes on partial parts: the compiler reports CS0579)
-        // yields one file instead of a duplicate hint name, which would make AddSource throw.
-        context.RegisterSourceOutput(sources.Collect(), static (output, all) =>
-        {
-            var seen = new HashSet<string>();
-            foreach (GeneratedSource source in all)
-            {
-                if (seen.Add(source.HintName))
-                {
-                    output.AddSource(source.HintName, source.Text);
-                }
-            }
-        });
+        context.RegisterSourceOutput(sources.Collect(), static (output, all) => GeneratedSource.AddAll(output, all));
     }
 
     /// <summary>Names of the pipeline steps (shared by both attributes' pipelines), for incrementality tests.</summary>
@@ -93,5 +81,4 @@ public sealed partial class Pool2DGenerator : IIncrementalGenerator
         public const string Sources = "Pool2D" + nameof(Sources);
     }
 
-    private sealed record GeneratedSource(string HintName, string Text);
 }

@@ -45,6 +45,7 @@ internal sealed record LayerTypeInfo(
 /// stage decides whether a layer can be generated.
 /// </summary>
 /// <param name="InvalidArguments">Arguments that were not constants of the right type, as "Name = value" texts.</param>
+/// <param name="OtherLayerAttributes">Other layer attributes on the same class (a class declares one layer).</param>
 /// <param name="ConflictingMembers">Members the user already declares under a name the generator adds.</param>
 internal sealed record LayerDeclaration(
     LayerTypeInfo Type,
@@ -61,6 +62,7 @@ internal sealed record LayerDeclaration(
     int Padding,
     int Dilation,
     EquatableArray<string> InvalidArguments,
+    EquatableArray<string> OtherLayerAttributes,
     EquatableArray<string> ConflictingMembers);
 
 /// <summary>A checked layer: every size is positive and every derived length fits in an int.</summary>

@@ -74,12 +74,15 @@ public sealed class LayerDiagnosticTests
     }
 
     [Fact]
-    public void Reports_SCONV025_when_a_pooling_class_also_declares_a_convolution()
+    public void Reports_SCONV025_on_both_attributes_when_a_pooling_class_also_declares_a_convolution()
     {
+        // Each attribute's generator reports the clash on its own attribute, naming the other one.
         (GeneratorDriverRunResult result, _) = GeneratorHarness.Run(Source("[Conv2D(1, 8, 8, 2, 3)]\n[AvgPool2D(1, 8, 8, 2)]\npublic partial class Layer;"));
-        Diagnostic diagnostic = Assert.Single(result.Diagnostics);
-        Assert.Equal("SCONV025", diagnostic.Id);
-        Assert.Contains("[Conv2D]", diagnostic.GetMessage());
+        Assert.Equal(2, result.Diagnostics.Length);
+        Assert.All(result.Diagnostics, diagnostic => Assert.Equal("SCONV025", diagnostic.Id));
+        Assert.Contains(result.Diagnostics, diagnostic => diagnostic.GetMessage().Contains("both [AvgPool2D] and [Conv2D]", System.StringComparison.Ordinal));
+        Assert.Contains(result.Diagnostics, diagnostic => diagnostic.GetMessage().Contains("both [Conv2D] and [AvgPool2D]", System.StringComparison.Ordinal));
+        Assert.Empty(result.GeneratedTrees);
     }
 
     [Fact]
