@@ -26,6 +26,13 @@ public sealed partial class DenseGenerator
             }
 
             LayerTypes.CheckLength(found, at, "WeightLength (Outputs × Inputs)", (long)layer.Inputs * layer.Outputs);
+
+            if (found.Count == 0)
+            {
+                // Rows of inputs are rounded up to whole vectors and blocks of outputs may run past the last one.
+                LayerTypes.CheckWorkingBuffers(found, at, (layer.Inputs + 16.0) * (layer.Outputs + 16.0));
+            }
+
             if (found.Count > 0)
             {
                 return new CheckedDense(null, null, found.ToEquatableArray());

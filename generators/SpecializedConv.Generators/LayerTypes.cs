@@ -162,6 +162,18 @@ internal static class LayerTypes
         }
     }
 
+    /// <summary>
+    /// Adds SCONV007 when the working buffers (a generous bound in floats, as a double so it cannot overflow) could not
+    /// be indexed with int offsets: half of int.MaxValue leaves room for every margin and rounding.
+    /// </summary>
+    public static void CheckWorkingBuffers(List<DiagnosticInfo> found, LocationInfo? at, double bound)
+    {
+        if (bound > int.MaxValue / 2.0)
+        {
+            found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerTooLarge, at, "The padded working buffers", $"about {bound:0}"));
+        }
+    }
+
     /// <summary>Adds SCONV007 when a length does not fit in an <see cref="int"/>.</summary>
     public static void CheckLength(List<DiagnosticInfo> found, LocationInfo? at, string what, long length)
     {

@@ -50,6 +50,14 @@ public sealed partial class Pool2DGenerator
 
             LayerTypes.CheckLength(found, at, "InputLength (Channels × InHeight × InWidth)", (long)layer.Channels * layer.InHeight * layer.InWidth);
             LayerTypes.CheckLength(found, at, "OutputLength (Channels × OutHeight × OutWidth)", (long)layer.Channels * rows.Output * columns.Output);
+
+            if (found.Count == 0)
+            {
+                // The padded input, with a window and a vector of margin on each axis.
+                LayerTypes.CheckWorkingBuffers(
+                    found, at, layer.Channels * (rows.PaddedInput + layer.Size + 16.0) * (columns.PaddedInput + layer.Size + 32.0));
+            }
+
             if (found.Count > 0)
             {
                 return new CheckedPool2D(null, null, found.ToEquatableArray());
