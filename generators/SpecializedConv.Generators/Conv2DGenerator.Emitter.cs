@@ -490,6 +490,12 @@ public sealed partial class Conv2DGenerator
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Open("private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)"))
             {
+                if (s.OutWidth % Blocking.Lanes != 0)
+                {
+                    w.Line($"// The first {s.OutWidth % Blocking.Lanes} lanes of a row's last vector are output columns; the rest are masked off.");
+                    w.Line($"Vector256<float> tailMask = {Support}.LaneMask({s.OutWidth % Blocking.Lanes});");
+                }
+
                 using (w.Open($"for (int channelBlock = 0; channelBlock < {s.OutChannels / kb}; channelBlock++)"))
                 {
                     w.Line($"int k0 = channelBlock * {kb};");
@@ -511,19 +517,35 @@ public sealed partial class Conv2DGenerator
                                 {
                                     w.Line($"ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * {p.OutputGradChannelPitch}) + (i * {p.OutputGradRowPitch}));");
                                     w.Line($"ref float inputRow = ref Unsafe.Add(ref input, (c * {input.ChannelPitch}) + (i * {s.Stride * input.RowPitch}));");
-                                    // Short rows are unrolled: the generator knows their width.
+                                    // Short rows are unrolled: the generator knows their width. In the last vector of a row
+                                    // that is not a whole number of vectors, the input lanes past the output width are masked
+                                    // to zero: the gradient there is zero, but 0 · ∞ would still make a NaN.
                                     int vectors = p.OutputGradRowPitch / Blocking.Lanes;
-                                    bool unrolled = vectors <= 4;
-                                    for (int v = 0; v < (unrolled ? vectors : 1); v++)
+                                    bool tail = s.OutWidth % Blocking.Lanes != 0;
+                                    var segments = new List<(string Column, string? Loop, bool Masked)>();
+                                    if (vectors <= 4)
                                     {
-                                        string column = unrolled ? (v * Blocking.Lanes).ToString(System.Globalization.CultureInfo.InvariantCulture) : "j";
-                                        using (unrolled ? w.OpenBare() : w.Open($"for (int j = 0; j < {p.OutputGradRowPitch}; j += 8)"))
+                                        segments.AddRange(Range(vectors).Select(v => ((v * Blocking.Lanes).ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)null, tail && v == vectors - 1)));
+                                    }
+                                    else
+                                    {
+                                        int whole = tail ? vectors - 1 : vectors;
+                                        segments.Add(("j", $"for (int j = 0; j < {whole * Blocking.Lanes}; j += 8)", false));
+                                        if (tail)
+                                        {
+                                            segments.Add(((whole * Blocking.Lanes).ToString(System.Globalization.CultureInfo.InvariantCulture), null, true));
+                                        }
+                                    }
+
+                                    foreach ((string column, string? loop, bool masked) in segments)
+                                    {
+                                        using (loop is null ? w.OpenBare() : w.Open(loop))
                                         {
                                             w.Line($"Vector256<float> {string.Join(", ", Range(kb).Select(kk => $"d_{kk} = Vector256.LoadUnsafe(ref gradRow, (nuint)({column} + {kk * p.OutputGradChannelPitch}))"))};");
                                             w.Line("Vector256<float> x;");
                                             for (int t = 0; t < group.Count; t++)
                                             {
-                                                w.Line($"x = Vector256.LoadUnsafe(ref inputRow, (nuint)({column} + {group[t].SourceOffset}));");
+                                                w.Line($"x = Vector256.LoadUnsafe(ref inputRow, (nuint)({column} + {group[t].SourceOffset})){(masked ? " & tailMask" : string.Empty)};");
                                                 w.Line(string.Join(" ", Range(kb).Select(kk => $"g_{kk}_{t} = {Support}.MultiplyAdd(d_{kk}, x, g_{kk}_{t});")));
                                             }
                                         }

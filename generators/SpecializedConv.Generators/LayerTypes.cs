@@ -50,7 +50,7 @@ internal static class LayerTypes
         var containing = new List<ContainingTypeInfo>();
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
-            containing.Insert(0, new ContainingTypeInfo(Keyword(outer), outer.Name, IsPartial(outer), outer.TypeParameters.Length > 0, outer.IsStatic));
+            containing.Insert(0, new ContainingTypeInfo(Keyword(outer), outer.Name, IsPartial(outer), outer.TypeParameters.Length > 0, outer.IsStatic, IsFileLocal(outer)));
         }
 
         // Symbol names, not display strings: a namespace like @event must read "event" here (hint names reject '@');
@@ -72,6 +72,10 @@ internal static class LayerTypes
             syntax.Modifiers.Any(SyntaxKind.FileKeyword),
             containing.ToEquatableArray());
     }
+
+    /// <summary>A type is file-local when a declaration of it carries the <c>file</c> modifier.</summary>
+    private static bool IsFileLocal(INamedTypeSymbol type) =>
+        type.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.FileKeyword));
 
     /// <summary>The other layer attributes on <paramref name="type"/>, as they are written (<c>[Conv2D]</c>, …).</summary>
     public static EquatableArray<string> OtherLayerAttributes(INamedTypeSymbol type, string attributeMetadataName)
@@ -134,6 +138,11 @@ internal static class LayerTypes
             if (outer.IsGeneric)
             {
                 found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, at, type.Name, $"is nested in the generic type '{outer.Name}'"));
+            }
+
+            if (outer.IsFileLocal)
+            {
+                found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.UnsupportedType, at, type.Name, $"is nested in the file-local type '{outer.Name}', which the generated part cannot join from another file"));
             }
 
             if (!outer.IsPartial)

@@ -53,9 +53,10 @@ public sealed partial class Pool2DGenerator
 
             if (found.Count == 0)
             {
-                // The padded input, with a window and a vector of margin on each axis.
+                // The padded input split into Stride column phases (each a few vectors wider than its share of the
+                // columns), with a window and a vector of margin on each axis.
                 LayerTypes.CheckWorkingBuffers(
-                    found, at, layer.Channels * (rows.PaddedInput + layer.Size + 16.0) * (columns.PaddedInput + layer.Size + 32.0));
+                    found, at, layer.Channels * (rows.PaddedInput + layer.Size + 16.0) * (columns.PaddedInput + layer.Size + 32.0 + (16.0 * rows.Stride)));
             }
 
             if (found.Count > 0)

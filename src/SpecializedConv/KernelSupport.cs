@@ -205,6 +205,10 @@ public static class KernelSupport
             Vector256.Sum(a4), Vector256.Sum(a5), Vector256.Sum(a6), Vector256.Sum(a7));
     }
 
+    /// <summary>A mask whose first <paramref name="count"/> lanes have every bit set and whose other lanes are zero.</summary>
+    public static Vector256<float> LaneMask(int count) =>
+        Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();
+
     /// <summary>Stores the first <paramref name="count"/> lanes of <paramref name="value"/> (for rows narrower than a vector).</summary>
     public static void StorePartial(Vector256<float> value, ref float destination, int count)
     {

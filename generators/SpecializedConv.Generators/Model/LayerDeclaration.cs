@@ -4,7 +4,7 @@ namespace SpecializedConv.Generators.Model;
 
 /// <summary>A type that encloses the layer class, outermost first (it must be re-declared as partial).</summary>
 /// <param name="Keyword">The declaration keyword: <c>class</c>, <c>struct</c>, <c>record</c>, <c>record struct</c> or <c>interface</c>.</param>
-internal sealed record ContainingTypeInfo(string Keyword, string Name, bool IsPartial, bool IsGeneric, bool IsStatic);
+internal sealed record ContainingTypeInfo(string Keyword, string Name, bool IsPartial, bool IsGeneric, bool IsStatic, bool IsFileLocal);
 
 /// <summary>The annotated class, as plain values.</summary>
 /// <param name="Namespace">The namespace, or empty for the global namespace.</param>

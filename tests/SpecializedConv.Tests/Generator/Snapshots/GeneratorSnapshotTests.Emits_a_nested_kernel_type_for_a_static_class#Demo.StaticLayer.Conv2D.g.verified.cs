@@ -618,6 +618,8 @@ namespace SpecializedConv.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)
         {
+            // The first 6 lanes of a row's last vector are output columns; the rest are masked off.
+            Vector256<float> tailMask = KernelSupport.LaneMask(6);
             for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
                 int k0 = channelBlock * 2;
@@ -635,11 +637,11 @@ namespace SpecializedConv.Generated
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 48));
                                 Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 0));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 0)) & tailMask;
                                 g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 1));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 1)) & tailMask;
                                 g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 2));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 2)) & tailMask;
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
@@ -662,11 +664,11 @@ namespace SpecializedConv.Generated
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 48));
                                 Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 10));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 10)) & tailMask;
                                 g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 11));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 11)) & tailMask;
                                 g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 12));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 12)) & tailMask;
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
@@ -689,11 +691,11 @@ namespace SpecializedConv.Generated
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 48));
                                 Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 20));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 20)) & tailMask;
                                 g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 21));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 21)) & tailMask;
                                 g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 22));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 22)) & tailMask;
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }

@@ -553,6 +553,8 @@ namespace SpecializedConv.Generated
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)
         {
+            // The first 4 lanes of a row's last vector are output columns; the rest are masked off.
+            Vector256<float> tailMask = KernelSupport.LaneMask(4);
             for (int channelBlock = 0; channelBlock < 2; channelBlock++)
             {
                 int k0 = channelBlock * 2;
@@ -580,11 +582,11 @@ namespace SpecializedConv.Generated
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 192));
                                 Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 0));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 0)) & tailMask;
                                 g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 1));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 1)) & tailMask;
                                 g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 2));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 2)) & tailMask;
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
@@ -617,11 +619,11 @@ namespace SpecializedConv.Generated
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 192));
                                 Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 18));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 18)) & tailMask;
                                 g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 19));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 19)) & tailMask;
                                 g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 20));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 20)) & tailMask;
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
@@ -654,11 +656,11 @@ namespace SpecializedConv.Generated
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 192));
                                 Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 36));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 36)) & tailMask;
                                 g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 37));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 37)) & tailMask;
                                 g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 38));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 38)) & tailMask;
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
