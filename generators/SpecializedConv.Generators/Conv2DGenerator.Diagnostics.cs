@@ -20,15 +20,7 @@ public sealed partial class Conv2DGenerator
             LayerTypeInfo type = layer.Type;
 
             LayerTypes.Check(type, "Conv2D", layer.OtherLayerAttributes, layer.InvalidArguments, at, found, DiagnosticDescriptors.NotPartial);
-            if (Parser.GeneratedMemberNames(type.IsStatic).Contains(type.Name))
-            {
-                found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.NameIsGeneratedMember, at, type.Name));
-            }
-
-            foreach (string member in layer.ConflictingMembers)
-            {
-                found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.MemberConflictsWithGenerated, at, type.Name, member));
-            }
+            LayerTypes.CheckMemberNames(type, Parser.GeneratedMemberNames(type.IsStatic), layer.ConflictingMembers, at, found);
 
             if (!layer.InvalidArguments.IsEmpty)
             {

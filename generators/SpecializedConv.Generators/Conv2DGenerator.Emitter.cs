@@ -49,33 +49,33 @@ public sealed partial class Conv2DGenerator
             string interfaces = type.IsStatic ? string.Empty : $" : {Runtime}.IConv2DKernel";
             using (w.Open($"{(type.IsStatic ? "static " : string.Empty)}partial {type.Keyword} {Identifier(type.Name)}{interfaces}"))
             {
-                Constant(w, "Input channels C.", "InChannels", s.InChannels);
-                Constant(w, "Input height H.", "InHeight", s.InHeight);
-                Constant(w, "Input width W.", "InWidth", s.InWidth);
-                Constant(w, "Output channels K (filters).", "OutChannels", s.OutChannels);
-                Constant(w, $"Output height Ho = (H + {s.PadTop} + {s.PadBottom} − {s.Dilation}·(R−1) − 1) / {s.Stride} + 1.", "OutHeight", s.OutHeight);
-                Constant(w, $"Output width Wo = (W + {s.PadLeft} + {s.PadRight} − {s.Dilation}·(S−1) − 1) / {s.Stride} + 1.", "OutWidth", s.OutWidth);
-                Constant(w, "Kernel height R.", "KernelHeight", s.KernelHeight);
-                Constant(w, "Kernel width S.", "KernelWidth", s.KernelWidth);
-                Constant(w, "Elements of one input sample, C·H·W.", "InputLength", s.InputLength);
-                Constant(w, "Elements of one output sample, K·Ho·Wo.", "OutputLength", s.OutputLength);
-                Constant(w, "Elements of the weights, K·C·R·S.", "WeightLength", s.WeightLength);
-                Constant(w, "Elements of the bias, K.", "BiasLength", s.OutChannels);
+                LayerTypes.Constant(w, "Input channels C.", "InChannels", s.InChannels, type);
+                LayerTypes.Constant(w, "Input height H.", "InHeight", s.InHeight, type);
+                LayerTypes.Constant(w, "Input width W.", "InWidth", s.InWidth, type);
+                LayerTypes.Constant(w, "Output channels K (filters).", "OutChannels", s.OutChannels, type);
+                LayerTypes.Constant(w, $"Output height Ho = (H + {s.PadTop} + {s.PadBottom} − {s.Dilation}·(R−1) − 1) / {s.Stride} + 1.", "OutHeight", s.OutHeight, type);
+                LayerTypes.Constant(w, $"Output width Wo = (W + {s.PadLeft} + {s.PadRight} − {s.Dilation}·(S−1) − 1) / {s.Stride} + 1.", "OutWidth", s.OutWidth, type);
+                LayerTypes.Constant(w, "Kernel height R.", "KernelHeight", s.KernelHeight, type);
+                LayerTypes.Constant(w, "Kernel width S.", "KernelWidth", s.KernelWidth, type);
+                LayerTypes.Constant(w, "Elements of one input sample, C·H·W.", "InputLength", s.InputLength, type);
+                LayerTypes.Constant(w, "Elements of one output sample, K·Ho·Wo.", "OutputLength", s.OutputLength, type);
+                LayerTypes.Constant(w, "Elements of the weights, K·C·R·S.", "WeightLength", s.WeightLength, type);
+                LayerTypes.Constant(w, "Elements of the bias, K.", "BiasLength", s.OutChannels, type);
                 w.Line();
                 w.Line("/// <summary>The layer's shape as a runtime value (for the reference kernels and generic code).</summary>");
-                w.Line($"public static {Runtime}.Conv2DShape Shape => {Implementation}.Shape;");
+                w.Line($"public static {LayerTypes.New(type, "Shape")}{Runtime}.Conv2DShape Shape => {Implementation}.Shape;");
                 w.Line();
                 EmitInterfaceMembers(w, type);
                 EmitPassDocs(w, plan, "Forward");
-                w.Line($"public static void Forward({LayerTypes.Span("ReadOnlySpan")} input, {LayerTypes.Span("ReadOnlySpan")} weights, {LayerTypes.Span("ReadOnlySpan")} bias, {LayerTypes.Span("Span")} output) =>");
+                w.Line($"public static {LayerTypes.New(type, "Forward")}void Forward({LayerTypes.Span("ReadOnlySpan")} input, {LayerTypes.Span("ReadOnlySpan")} weights, {LayerTypes.Span("ReadOnlySpan")} bias, {LayerTypes.Span("Span")} output) =>");
                 w.Line($"    {Implementation}.Forward(input, weights, bias, output);");
                 w.Line();
                 EmitPassDocs(w, plan, "BackwardData");
-                w.Line($"public static void BackwardData({LayerTypes.Span("ReadOnlySpan")} outputGrad, {LayerTypes.Span("ReadOnlySpan")} weights, {LayerTypes.Span("Span")} inputGrad) =>");
+                w.Line($"public static {LayerTypes.New(type, "BackwardData")}void BackwardData({LayerTypes.Span("ReadOnlySpan")} outputGrad, {LayerTypes.Span("ReadOnlySpan")} weights, {LayerTypes.Span("Span")} inputGrad) =>");
                 w.Line($"    {Implementation}.BackwardData(outputGrad, weights, inputGrad);");
                 w.Line();
                 EmitPassDocs(w, plan, "BackwardWeights");
-                w.Line($"public static void BackwardWeights({LayerTypes.Span("ReadOnlySpan")} input, {LayerTypes.Span("ReadOnlySpan")} outputGrad, {LayerTypes.Span("Span")} weightGrad, {LayerTypes.Span("Span")} biasGrad) =>");
+                w.Line($"public static {LayerTypes.New(type, "BackwardWeights")}void BackwardWeights({LayerTypes.Span("ReadOnlySpan")} input, {LayerTypes.Span("ReadOnlySpan")} outputGrad, {LayerTypes.Span("Span")} weightGrad, {LayerTypes.Span("Span")} biasGrad) =>");
                 w.Line($"    {Implementation}.BackwardWeights(input, outputGrad, weightGrad, biasGrad);");
             }
         }
@@ -603,12 +603,6 @@ public sealed partial class Conv2DGenerator
         private static int Ceiling(int value, int divisor) => (value + divisor - 1) / divisor;
 
         private static string Describe(ConvKind kind) => kind == ConvKind.Convolution ? "convolution" : "cross-correlation";
-
-        private static void Constant(IndentedWriter w, string doc, string name, int value)
-        {
-            w.Line($"/// <summary>{doc}</summary>");
-            w.Line($"public const int {name} = {value};");
-        }
 
         private static void Private(IndentedWriter w, string name, int value) => w.Line($"private const int {name} = {value};");
     }

@@ -73,7 +73,10 @@ public sealed partial class Conv2DGenerator
                 }
             }
 
-            LayerTypeInfo typeInfo = LayerTypes.Read(type, syntax);
+            LayerTypeInfo typeInfo = LayerTypes.Read(type, syntax) with
+            {
+                HiddenMembers = LayerTypes.HiddenMembers(type, AttributeMetadataName, GeneratedMembers),
+            };
             return new ParsedLayer(new LayerDeclaration(
                 typeInfo,
                 location,
@@ -81,7 +84,23 @@ public sealed partial class Conv2DGenerator
                 mode, kind, stride, padding, dilation,
                 invalid.ToEquatableArray(),
                 LayerTypes.OtherLayerAttributes(type, AttributeMetadataName),
-                GeneratedMemberNames(typeInfo.IsStatic).Where(name => type.MemberNames.Contains(name) || type.GetTypeMembers(name).Length > 0).ToEquatableArray()));
+                LayerTypes.ConflictingMembers(type, GeneratedMemberNames(typeInfo.IsStatic))));
+        }
+
+        private static readonly (string Name, string[]? Parameters)[] GeneratedMembers = BuildGeneratedMembers();
+
+        private static (string Name, string[]? Parameters)[] BuildGeneratedMembers()
+        {
+            const string ReadOnly = "System.ReadOnlySpan<float>", Writable = "System.Span<float>";
+            var methods = new System.Collections.Generic.Dictionary<string, string[]>
+            {
+                ["Forward"] = new[] { ReadOnly, ReadOnly, ReadOnly, Writable },
+                ["BackwardData"] = new[] { ReadOnly, ReadOnly, Writable },
+                ["BackwardWeights"] = new[] { ReadOnly, ReadOnly, Writable, Writable },
+            };
+            return GeneratedMemberNames(isStatic: false)
+                .Select(name => (name, methods.TryGetValue(name, out string[]? parameters) ? parameters : null))
+                .ToArray();
         }
 
         /// <summary>The names the generator adds to a layer class (a static one also gets the nested <c>Kernel</c>).</summary>

@@ -271,6 +271,37 @@ internal static class LayerTypes
     public static EquatableArray<string> ConflictingMembers(INamedTypeSymbol type, IEnumerable<string> generatedNames) =>
         generatedNames.Where(name => type.MemberNames.Contains(name) || type.GetTypeMembers(name).Length > 0).ToEquatableArray();
 
+    /// <summary>
+    /// The generated members that would hide an accessible member of a base class (CS0108): one the base declares with that
+    /// name (for methods, with the same parameter types), or one the same kind of layer attribute generates on the base.
+    /// They are emitted with <c>new</c>, which on any other member would itself warn (CS0109).
+    /// </summary>
+    /// <param name="generated">Each generated member's name, with its parameter types for a method (null otherwise).</param>
+    public static EquatableArray<string> HiddenMembers(
+        INamedTypeSymbol type, string attributeMetadataName, IReadOnlyList<(string Name, string[]? Parameters)> generated)
+    {
+        var hidden = new List<string>();
+        for (INamedTypeSymbol? baseType = type.BaseType; baseType is { SpecialType: not SpecialType.System_Object }; baseType = baseType.BaseType)
+        {
+            bool sameLayer = baseType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == attributeMetadataName);
+            foreach ((string name, string[]? parameters) in generated)
+            {
+                if (!hidden.Contains(name) &&
+                    (sameLayer || baseType.GetMembers(name).Any(m => m.DeclaredAccessibility != Accessibility.Private && Hides(m, parameters))))
+                {
+                    hidden.Add(name);
+                }
+            }
+        }
+
+        return hidden.ToEquatableArray();
+    }
+
+    /// <summary>A generated member hides <paramref name="member"/> unless both are methods with different parameter types.</summary>
+    private static bool Hides(ISymbol member, string[]? parameters) =>
+        parameters is null || member is not IMethodSymbol method ||
+        method.Parameters.Select(p => p.Type.ToDisplayString()).SequenceEqual(parameters);
+
     /// <summary>Adds SCONV012 and SCONV013 when a generated member would clash with the class's name or its own members.</summary>
     public static void CheckMemberNames(
         LayerTypeInfo type, IEnumerable<string> generatedNames, EquatableArray<string> conflictingMembers, LocationInfo? at, List<DiagnosticInfo> found)
@@ -287,11 +318,14 @@ internal static class LayerTypes
     }
 
     /// <summary>Writes a documented public constant.</summary>
-    public static void Constant(IndentedWriter w, string doc, string name, int value)
+    public static void Constant(IndentedWriter w, string doc, string name, int value, LayerTypeInfo? type = null)
     {
         w.Line($"/// <summary>{doc}</summary>");
-        w.Line($"public const int {name} = {value};");
+        w.Line($"public {New(type, name)}const int {name} = {value};");
     }
+
+    /// <summary><c>"new "</c> when the generated member <paramref name="name"/> hides a base class's member.</summary>
+    public static string New(LayerTypeInfo? type, string name) => type is not null && type.HiddenMembers.Contains(name) ? "new " : string.Empty;
 
     /// <summary><c>SpecializedConv.MaxPool2DAttribute</c> → <c>[MaxPool2D]</c>.</summary>
     private static string ShortName(string metadataName)

@@ -19,6 +19,9 @@ internal sealed record LayerTypeInfo(
     bool IsFileLocal,
     EquatableArray<ContainingTypeInfo> ContainingTypes)
 {
+    /// <summary>Generated members that hide a base class's member of the same name: emitted with <c>new</c>.</summary>
+    public EquatableArray<string> HiddenMembers { get; init; }
+
     /// <summary>Dotted name used in hint names and messages, e.g. <c>Demo.Outer.LeNetConv1</c>.</summary>
     public string FullName
     {
