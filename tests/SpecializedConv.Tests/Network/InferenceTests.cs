@@ -11,7 +11,7 @@ namespace SpecializedConv.Tests.Network;
 public sealed class InferenceTests
 {
     private const int Threads = 8;
-    private const int CallsPerThread = 200;
+    private const int CallsPerThread = 1000;
 
     [Fact]
     public void Predictions_from_eight_threads_are_bit_identical_to_one_thread()
