@@ -18,36 +18,11 @@ namespace SpecializedConv;
 /// </code>
 /// </example>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
-public sealed class MaxPool2DAttribute : Attribute
+public sealed class MaxPool2DAttribute : Pool2DAttributeBase
 {
-    /// <summary>Declares a layer with a square <paramref name="size"/> × <paramref name="size"/> window.</summary>
-    /// <param name="channels">Channels C (pooled independently).</param>
-    /// <param name="inHeight">Input height H.</param>
-    /// <param name="inWidth">Input width W.</param>
-    /// <param name="size">Window height and width.</param>
+    /// <inheritdoc cref="Pool2DAttributeBase(int, int, int, int)"/>
     public MaxPool2DAttribute(int channels, int inHeight, int inWidth, int size)
+        : base(channels, inHeight, inWidth, size)
     {
-        Channels = channels;
-        InHeight = inHeight;
-        InWidth = inWidth;
-        Size = size;
     }
-
-    /// <summary>Channels C.</summary>
-    public int Channels { get; }
-
-    /// <summary>Input height H.</summary>
-    public int InHeight { get; }
-
-    /// <summary>Input width W.</summary>
-    public int InWidth { get; }
-
-    /// <summary>Window height and width.</summary>
-    public int Size { get; }
-
-    /// <summary>Step between windows on both axes; 0 (the default) means <see cref="Size"/>, as PyTorch's <c>stride=None</c>.</summary>
-    public int Stride { get; set; }
-
-    /// <summary>Cells of −∞ added on every side of the input (default 0), at most <see cref="Size"/> / 2.</summary>
-    public int Padding { get; set; }
 }
