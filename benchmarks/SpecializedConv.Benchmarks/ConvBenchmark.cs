@@ -9,6 +9,8 @@ namespace SpecializedConv.Benchmarks;
 /// <typeparam name="TKernel">The generated layer whose shape is measured.</typeparam>
 [MemoryDiagnoser]
 [ConvColumns]
+[MedianColumn]
+[MinColumn]
 public abstract class ConvBenchmarkBase<TKernel> : IConvWorkloadSource
     where TKernel : IConv2DKernel
 {
@@ -23,7 +25,16 @@ public abstract class ConvBenchmarkBase<TKernel> : IConvWorkloadSource
 
     /// <summary>Allocates and fills the buffers once per process, outside the measurement.</summary>
     [GlobalSetup]
-    public void Setup() => Buffers = new ConvBuffers(Workload);
+    public void Setup()
+    {
+        Buffers = new ConvBuffers(Workload);
+        SetUpKernel();
+    }
+
+    /// <summary>Prepares what a derived class measures, once the buffers exist; nothing by default.</summary>
+    protected virtual void SetUpKernel()
+    {
+    }
 }
 
 /// <summary>
@@ -72,4 +83,36 @@ public abstract class ReferenceConvBenchmark<TKernel> : ConvBenchmarkBase<TKerne
     /// <summary>Reference gradients with respect to the weights and bias.</summary>
     [Benchmark]
     public void BackwardWeights() => ReferenceConv2D.BackwardWeights(TKernel.Shape, Buffers.Input, Buffers.OutputGrad, Buffers.WeightGrad, Buffers.BiasGrad);
+}
+
+/// <summary>
+/// The same three passes through <see cref="RuntimeShapedConv"/>, a Vector256/FMA kernel that reads the shape at run
+/// time: what well-written SIMD code achieves without compile-time specialisation. The instance (its offset tables and
+/// working buffers, the analogue of a created oneDNN primitive) is made in [GlobalSetup], which also checks all three
+/// passes against <see cref="ReferenceConv2D"/> and throws on a mismatch, so the numbers are of correct results.
+/// </summary>
+/// <typeparam name="TKernel">The generated layer whose <see cref="IConv2DKernel.Shape"/> is run.</typeparam>
+public abstract class RuntimeConvBenchmark<TKernel> : ConvBenchmarkBase<TKernel>
+    where TKernel : IConv2DKernel
+{
+    private RuntimeShapedConv conv = null!;
+
+    /// <summary>Runtime-shaped forward pass.</summary>
+    [Benchmark]
+    public void Forward() => conv.Forward(Buffers.Input, Buffers.Weights, Buffers.Bias, Buffers.Output);
+
+    /// <summary>Runtime-shaped gradient with respect to the input.</summary>
+    [Benchmark]
+    public void BackwardData() => conv.BackwardData(Buffers.OutputGrad, Buffers.Weights, Buffers.InputGrad);
+
+    /// <summary>Runtime-shaped gradients with respect to the weights and bias.</summary>
+    [Benchmark]
+    public void BackwardWeights() => conv.BackwardWeights(Buffers.Input, Buffers.OutputGrad, Buffers.WeightGrad, Buffers.BiasGrad);
+
+    /// <inheritdoc/>
+    protected override void SetUpKernel()
+    {
+        conv = new RuntimeShapedConv(TKernel.Shape);
+        RuntimeShapedConvCheck.ThrowIfMismatched(conv, Buffers, Batch);
+    }
 }

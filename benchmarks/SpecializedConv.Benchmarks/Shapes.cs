@@ -1,8 +1,8 @@
 namespace SpecializedConv.Benchmarks;
 
 // One class per benchmark shape, so `--filter '*S3*'` picks a shape and each summary table is one shape. Generated
-// layers are S1 … S6, the reference kernels on the same shapes ReferenceS1 … ReferenceS6. BenchmarkDotNet needs the
-// classes public, non-sealed and with a parameterless constructor.
+// layers are S1 … S6, the runtime-shaped SIMD kernel on the same shapes RuntimeS1 … RuntimeS6 and the reference kernels
+// ReferenceS1 … ReferenceS6. BenchmarkDotNet needs the classes public, non-sealed and with a parameterless constructor.
 
 /// <summary>S1, LeNet-5 conv1 (1×28×28, K=6, 5×5), one sample.</summary>
 public class S1 : ConvBenchmark<S1Layer>;
@@ -47,3 +47,25 @@ public class ReferenceS5 : ReferenceConvBenchmark<S1Layer>
 
 /// <summary>S6 through <see cref="ReferenceConv2D"/>.</summary>
 public class ReferenceS6 : ReferenceConvBenchmark<S6Layer>;
+
+/// <summary>S1 through <see cref="RuntimeShapedConv"/>.</summary>
+public class RuntimeS1 : RuntimeConvBenchmark<S1Layer>;
+
+/// <summary>S2 through <see cref="RuntimeShapedConv"/>.</summary>
+public class RuntimeS2 : RuntimeConvBenchmark<S2Layer>;
+
+/// <summary>S3 through <see cref="RuntimeShapedConv"/>.</summary>
+public class RuntimeS3 : RuntimeConvBenchmark<S3Layer>;
+
+/// <summary>S4 through <see cref="RuntimeShapedConv"/>.</summary>
+public class RuntimeS4 : RuntimeConvBenchmark<S4Layer>;
+
+/// <summary>S5 through <see cref="RuntimeShapedConv"/>.</summary>
+public class RuntimeS5 : RuntimeConvBenchmark<S1Layer>
+{
+    /// <inheritdoc/>
+    protected override int Batch => 64;
+}
+
+/// <summary>S6 through <see cref="RuntimeShapedConv"/>.</summary>
+public class RuntimeS6 : RuntimeConvBenchmark<S6Layer>;
