@@ -24,7 +24,7 @@ namespace SpecializedConv.Benchmarks;
 /// as a build does: finding the attribute, parsing, checking, planning, emitting the text, and parsing the generated
 /// file into a syntax tree. "Generator" is that time minus the same run on a compilation with no layer (the driver's
 /// fixed cost, also printed). "Compile" is what the generated code adds to the rest of the compiler's work: binding and
-/// emitting IL for the compilation with the generated tree, minus the same for the declaration alone.
+/// emitting IL for the compilation with the generated tree, minus the same for the declaration alone, on one thread.
 /// </para>
 /// <para>
 /// Every timing is repeated <c>runs</c> times (default 20; a quarter of that, at least 5, for compiling) after the
@@ -38,8 +38,14 @@ public static class GeneratorCost
 {
     private static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
+    /// <summary>
+    /// Single-threaded, so that "compile" is the compiler's work for a layer rather than the longest method's share of
+    /// it: with concurrent builds (a real build's default) the methods are spread over the cores, and on this 2-core
+    /// machine one large kernel method is then the critical path.
+    /// </summary>
     private static readonly CSharpCompilationOptions CompilationOptions = new(
-        OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release);
+        OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, optimizationLevel: OptimizationLevel.Release,
+        concurrentBuild: false);
 
     /// <summary>The layers of the six benchmark shapes (S5 is S1's layer on a batch, so it has no layer of its own).</summary>
     private static readonly (string Name, Conv2DShape Shape)[] Layers =

@@ -5,6 +5,7 @@ using System.Globalization;
 using System.Linq;
 using System.Reflection;
 using System.Reflection.Emit;
+using System.Text.RegularExpressions;
 using System.Threading;
 
 namespace SpecializedConv.Benchmarks;
@@ -26,8 +27,6 @@ namespace SpecializedConv.Benchmarks;
 public static class JitCheck
 {
     private const int Calls = 200;
-
-    private const int LargerKernelCalls = 5;
 
     private static readonly Dictionary<byte, OpCode> OneByteOpCodes = OpCodesWhere(size: 1);
 
@@ -59,8 +58,7 @@ public static class JitCheck
         Type[] largerLayers = Enumerable.Range(0, LargerKernels.Length).Select(i => larger.GetType($"GeneratorCostLayers.Layer{i}", throwOnError: true)!).ToArray();
         foreach (Type kernels in KernelClasses(larger))
         {
-            // The mangled name of a file-local class embeds its file's name, GeneratorCostLayers.Layer{i}.Conv2D.g.cs.
-            int index = Array.FindIndex(largerLayers, layer => kernels.Name.Contains($"_{layer.Name}_", StringComparison.Ordinal));
+            int index = Array.FindIndex(largerLayers, layer => LayerName(kernels) == layer.Name);
             PrintMethods(index >= 0 ? $"{LargerKernels[index].Name}, in memory" : kernels.Name, kernels);
         }
 
@@ -72,16 +70,15 @@ public static class JitCheck
         Exercise<S4Layer>(1, Calls);
         Exercise<S1Layer>(64, Calls);
         Exercise<S6Layer>(1, Calls);
-        // Large layers: a few calls compile the AggressiveOptimization kernels, which is all the log needs; the fastest
-        // call of each pass shows what a kernel compiled with MinOpts costs.
+        // The fastest call of each pass of the large layers, after warm-up, shows what a kernel compiled with MinOpts costs.
         Console.WriteLine();
-        Console.WriteLine($"Larger kernels, fastest of {LargerKernelCalls} calls, µs (GFLOP/s): generated / runtime-shaped");
+        Console.WriteLine("Larger kernels, fastest call after warm-up, µs (GFLOP/s): generated / runtime-shaped");
         Console.WriteLine("| layer | forward | backward-data | backward-weights |");
         Console.WriteLine("| --- | ---: | ---: | ---: |");
-        MethodInfo exercise = typeof(JitCheck).GetMethod(nameof(Exercise), BindingFlags.Static | BindingFlags.NonPublic)!;
+        MethodInfo measure = typeof(JitCheck).GetMethod(nameof(FastestBothAfterWarmUp), BindingFlags.Static | BindingFlags.NonPublic)!;
         for (int i = 0; i < largerLayers.Length; i++)
         {
-            var fastest = (double[])exercise.MakeGenericMethod(largerLayers[i]).Invoke(null, [1, LargerKernelCalls])!;
+            var fastest = (double[])measure.MakeGenericMethod(largerLayers[i]).Invoke(null, [1])!;
             double flops = 2.0 * LargerKernels[i].Shape.MultiplyAdds;
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
@@ -128,21 +125,43 @@ public static class JitCheck
         return 0;
     }
 
-    /// <summary>
-    /// Each pass of <typeparamref name="TKernel"/>: three rounds of 200 ms of calls and a 200 ms pause (time for the
-    /// tiering thread: call counting, Tier1 recompilation, the switch), then the fastest mean over 30 runs of enough
-    /// calls to last about a millisecond. Returns forward, backward-data, backward-weights in µs.
-    /// </summary>
+    /// <summary>The fastest call of each pass of <typeparamref name="TKernel"/> (see <see cref="FastestOf"/>): forward, backward-data, backward-weights, in µs.</summary>
     private static double[] FastestAfterWarmUp<TKernel>(int batch)
         where TKernel : IConv2DKernel
     {
         var buffers = new ConvBuffers(new ConvWorkload(TKernel.Shape, batch));
-        Action[] passes =
+        return FastestOf(
         [
             () => TKernel.Forward(buffers.Input, buffers.Weights, buffers.Bias, buffers.Output),
             () => TKernel.BackwardData(buffers.OutputGrad, buffers.Weights, buffers.InputGrad),
             () => TKernel.BackwardWeights(buffers.Input, buffers.OutputGrad, buffers.WeightGrad, buffers.BiasGrad),
-        ];
+        ]);
+    }
+
+    /// <summary>As <see cref="FastestAfterWarmUp{TKernel}(int)"/>, for the passes of the generated layer and then of <see cref="RuntimeShapedConv"/>.</summary>
+    private static double[] FastestBothAfterWarmUp<TKernel>(int batch)
+        where TKernel : IConv2DKernel
+    {
+        var buffers = new ConvBuffers(new ConvWorkload(TKernel.Shape, batch));
+        var runtime = new RuntimeShapedConv(TKernel.Shape);
+        return FastestOf(
+        [
+            () => TKernel.Forward(buffers.Input, buffers.Weights, buffers.Bias, buffers.Output),
+            () => TKernel.BackwardData(buffers.OutputGrad, buffers.Weights, buffers.InputGrad),
+            () => TKernel.BackwardWeights(buffers.Input, buffers.OutputGrad, buffers.WeightGrad, buffers.BiasGrad),
+            () => runtime.Forward(buffers.Input, buffers.Weights, buffers.Bias, buffers.Output),
+            () => runtime.BackwardData(buffers.OutputGrad, buffers.Weights, buffers.InputGrad),
+            () => runtime.BackwardWeights(buffers.Input, buffers.OutputGrad, buffers.WeightGrad, buffers.BiasGrad),
+        ]);
+    }
+
+    /// <summary>
+    /// For each pass in turn: three rounds of 200 ms of calls and a 200 ms pause (time for the tiering thread: call
+    /// counting, Tier1 recompilation, the switch), then the fastest mean over 30 runs of enough calls to last about a
+    /// millisecond (at least one call). Returns µs per call.
+    /// </summary>
+    private static double[] FastestOf(Action[] passes)
+    {
         var result = new double[passes.Length];
         for (int pass = 0; pass < passes.Length; pass++)
         {
@@ -177,8 +196,11 @@ public static class JitCheck
         return result;
     }
 
+    /// <summary>The generated convolution kernels (file-local classes in SpecializedConv.Generated) of an assembly.</summary>
     private static IEnumerable<Type> KernelClasses(Assembly assembly) =>
-        assembly.GetTypes().Where(type => type.Namespace == "SpecializedConv.Generated").OrderBy(type => type.Name, StringComparer.Ordinal);
+        assembly.GetTypes()
+            .Where(type => type.Namespace == "SpecializedConv.Generated" && type.Name.EndsWith("__Conv2DKernels", StringComparison.Ordinal))
+            .OrderBy(type => type.Name, StringComparer.Ordinal);
 
     private static void PrintMethods(string layer, Type kernels)
     {
@@ -200,32 +222,21 @@ public static class JitCheck
 
     /// <summary>
     /// Calls the three passes of the generated layer and of <see cref="RuntimeShapedConv"/> <paramref name="calls"/>
-    /// times each and returns the fastest call of each, in µs: generated forward, backward-data, backward-weights, then
-    /// the same for the runtime-shaped kernel.
+    /// times each, pausing now and then so that the tiering thread can recompile the hot methods.
     /// </summary>
-    private static double[] Exercise<TKernel>(int batch, int calls)
+    private static void Exercise<TKernel>(int batch, int calls)
         where TKernel : IConv2DKernel
     {
         var buffers = new ConvBuffers(new ConvWorkload(TKernel.Shape, batch));
         var runtime = new RuntimeShapedConv(TKernel.Shape);
-        Action[] passes =
-        [
-            () => TKernel.Forward(buffers.Input, buffers.Weights, buffers.Bias, buffers.Output),
-            () => TKernel.BackwardData(buffers.OutputGrad, buffers.Weights, buffers.InputGrad),
-            () => TKernel.BackwardWeights(buffers.Input, buffers.OutputGrad, buffers.WeightGrad, buffers.BiasGrad),
-            () => runtime.Forward(buffers.Input, buffers.Weights, buffers.Bias, buffers.Output),
-            () => runtime.BackwardData(buffers.OutputGrad, buffers.Weights, buffers.InputGrad),
-            () => runtime.BackwardWeights(buffers.Input, buffers.OutputGrad, buffers.WeightGrad, buffers.BiasGrad),
-        ];
-        double[] fastest = [.. passes.Select(_ => double.PositiveInfinity)];
         for (int call = 0; call < calls; call++)
         {
-            for (int pass = 0; pass < passes.Length; pass++)
-            {
-                long start = Stopwatch.GetTimestamp();
-                passes[pass]();
-                fastest[pass] = Math.Min(fastest[pass], Stopwatch.GetElapsedTime(start).TotalMicroseconds);
-            }
+            TKernel.Forward(buffers.Input, buffers.Weights, buffers.Bias, buffers.Output);
+            TKernel.BackwardData(buffers.OutputGrad, buffers.Weights, buffers.InputGrad);
+            TKernel.BackwardWeights(buffers.Input, buffers.OutputGrad, buffers.WeightGrad, buffers.BiasGrad);
+            runtime.Forward(buffers.Input, buffers.Weights, buffers.Bias, buffers.Output);
+            runtime.BackwardData(buffers.OutputGrad, buffers.Weights, buffers.InputGrad);
+            runtime.BackwardWeights(buffers.Input, buffers.OutputGrad, buffers.WeightGrad, buffers.BiasGrad);
 
             // Tier-up happens on a background thread after a call count and a delay (100 ms by default).
             if (call % 50 == 49)
@@ -233,22 +244,16 @@ public static class JitCheck
                 Thread.Sleep(250);
             }
         }
-
-        return fastest;
     }
 
-    /// <summary>The layer a file-local kernels class belongs to, read from its mangled name (which embeds the file name).</summary>
+    /// <summary>
+    /// The layer a file-local kernels class belongs to, read from its mangled name, which embeds the generated file's
+    /// name: <c>&lt;SpecializedConv_Benchmarks_S1Layer_Conv2D_g&gt;F…__Conv2DKernels</c> gives <c>S1Layer</c>.
+    /// </summary>
     private static string LayerName(Type kernels)
     {
-        foreach (string layer in new[] { "S1Layer", "S2Layer", "S3Layer", "S4Layer", "S6Layer" })
-        {
-            if (kernels.Name.Contains(layer, StringComparison.Ordinal))
-            {
-                return layer;
-            }
-        }
-
-        return kernels.Name;
+        Match file = Regex.Match(kernels.Name, "^<(?:SpecializedConv_Benchmarks_|GeneratorCostLayers_)?(.+?)_Conv2D_g>");
+        return file.Success ? file.Groups[1].Value : kernels.Name;
     }
 
     /// <summary>Counts IL instructions by walking the opcodes and skipping their operands.</summary>

@@ -46,7 +46,9 @@ namespace SpecializedConv.Benchmarks;
 /// <para>
 /// The constructor does the planning that depends only on the shape (offset tables, buffer geometry), once, as a
 /// oneDNN primitive does when it is created; each call pays for packing and the kernels, as a generated layer does.
-/// Sums are accumulated in float. An instance owns its working buffers, so it is not thread-safe.
+/// Sums are accumulated in float. An instance owns its working buffers, so it is not thread-safe. Unlike the generated
+/// layers, backward-weights does not mask the lanes past the output width in a row's last vector: their gradient is
+/// zero, but an infinite input there would turn 0·∞ into NaN. The benchmark inputs are finite.
 /// </para>
 /// </remarks>
 public sealed class RuntimeShapedConv
