@@ -517,13 +517,13 @@ public sealed partial class Conv2DGenerator
                                 {
                                     w.Line($"ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * {p.OutputGradChannelPitch}) + (i * {p.OutputGradRowPitch}));");
                                     w.Line($"ref float inputRow = ref Unsafe.Add(ref input, (c * {input.ChannelPitch}) + (i * {s.Stride * input.RowPitch}));");
-                                    // Short rows are unrolled: the generator knows their width. In the last vector of a row
+                                    // Short rows of small kernels are unrolled: the generator knows their width. In the last vector of a row
                                     // that is not a whole number of vectors, the input lanes past the output width are masked
                                     // to zero: the gradient there is zero, but 0 · ∞ would still make a NaN.
                                     int vectors = p.OutputGradRowPitch / Blocking.Lanes;
                                     bool tail = s.OutWidth % Blocking.Lanes != 0;
                                     var segments = new List<(string Column, string? Loop, bool Masked)>();
-                                    if (vectors <= 4)
+                                    if (vectors <= 4 && s.Taps <= 25)
                                     {
                                         segments.AddRange(Range(vectors).Select(v => ((v * Blocking.Lanes).ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)null, tail && v == vectors - 1)));
                                     }

@@ -240,7 +240,11 @@ public sealed partial class Conv2DGenerator
                     for (int group = 1; group <= Math.Min(s.Taps, MaxAccumulators); group++)
                     {
                         int accumulators = channels * group;
-                        if (accumulators > MaxAccumulators || accumulators + channels + 1 > VectorRegisters)
+
+                        // Every tap of every channel is one FMA statement per column segment (a loop and a masked tail):
+                        // keep the method well inside the JIT's size limits, past which it stops optimising.
+                        bool tooLarge = 2L * channels * s.Taps > MaxUnrolledMultiplyAdds / 2;
+                        if (accumulators > MaxAccumulators || accumulators + channels + 1 > VectorRegisters || (tooLarge && channels > 1))
                         {
                             continue;
                         }
