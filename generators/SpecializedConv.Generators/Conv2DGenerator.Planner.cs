@@ -243,7 +243,7 @@ public sealed partial class Conv2DGenerator
 
                         // Every tap of every channel is one FMA statement per column segment (a loop and a masked tail):
                         // keep the method well inside the JIT's size limits, past which it stops optimising.
-                        bool tooLarge = 2L * channels * s.Taps > MaxUnrolledMultiplyAdds / 2;
+                        bool tooLarge = 2L * channels * s.Taps > MaxUnrolledMultiplyAdds / 4;
                         if (accumulators > MaxAccumulators || accumulators + channels + 1 > VectorRegisters || (tooLarge && channels > 1))
                         {
                             continue;
