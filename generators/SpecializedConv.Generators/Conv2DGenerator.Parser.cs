@@ -75,7 +75,7 @@ public sealed partial class Conv2DGenerator
 
             LayerTypeInfo typeInfo = LayerTypes.Read(type, syntax) with
             {
-                HiddenMembers = LayerTypes.HiddenMembers(type, AttributeMetadataName, GeneratedMembers),
+                HiddenMembers = LayerTypes.HiddenMembers(type, GeneratedMembers),
             };
             return new ParsedLayer(new LayerDeclaration(
                 typeInfo,
@@ -87,30 +87,21 @@ public sealed partial class Conv2DGenerator
                 LayerTypes.ConflictingMembers(type, GeneratedMemberNames(typeInfo.IsStatic))));
         }
 
-        private static readonly (string Name, string[]? Parameters)[] GeneratedMembers = BuildGeneratedMembers();
-
-        private static (string Name, string[]? Parameters)[] BuildGeneratedMembers()
+        /// <summary>The members the generator adds to a class that is not static, with the parameter types of the methods.</summary>
+        public static readonly (string Name, string[]? Parameters)[] GeneratedMembers =
         {
-            const string ReadOnly = "System.ReadOnlySpan<float>", Writable = "System.Span<float>";
-            var methods = new System.Collections.Generic.Dictionary<string, string[]>
-            {
-                ["Forward"] = new[] { ReadOnly, ReadOnly, ReadOnly, Writable },
-                ["BackwardData"] = new[] { ReadOnly, ReadOnly, Writable },
-                ["BackwardWeights"] = new[] { ReadOnly, ReadOnly, Writable, Writable },
-            };
-            return GeneratedMemberNames(isStatic: false)
-                .Select(name => (name, methods.TryGetValue(name, out string[]? parameters) ? parameters : null))
-                .ToArray();
-        }
+            ("InChannels", null), ("InHeight", null), ("InWidth", null), ("OutChannels", null), ("OutHeight", null), ("OutWidth", null),
+            ("KernelHeight", null), ("KernelWidth", null), ("InputLength", null), ("OutputLength", null), ("WeightLength", null),
+            ("BiasLength", null), ("Shape", null),
+            ("Forward", new[] { LayerTypes.ReadOnlyFloats, LayerTypes.ReadOnlyFloats, LayerTypes.ReadOnlyFloats, LayerTypes.Floats }),
+            ("BackwardData", new[] { LayerTypes.ReadOnlyFloats, LayerTypes.ReadOnlyFloats, LayerTypes.Floats }),
+            ("BackwardWeights", new[] { LayerTypes.ReadOnlyFloats, LayerTypes.ReadOnlyFloats, LayerTypes.Floats, LayerTypes.Floats }),
+        };
 
         /// <summary>The names the generator adds to a layer class (a static one also gets the nested <c>Kernel</c>).</summary>
         public static IEnumerable<string> GeneratedMemberNames(bool isStatic)
         {
-            string[] names =
-            {
-                "InChannels", "InHeight", "InWidth", "OutChannels", "OutHeight", "OutWidth", "KernelHeight", "KernelWidth",
-                "InputLength", "OutputLength", "WeightLength", "BiasLength", "Shape", "Forward", "BackwardData", "BackwardWeights",
-            };
+            IEnumerable<string> names = GeneratedMembers.Select(member => member.Name);
             return isStatic ? names.Append("Kernel") : names;
         }
 

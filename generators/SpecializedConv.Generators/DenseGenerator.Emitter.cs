@@ -57,27 +57,27 @@ public sealed partial class DenseGenerator
             w.Line("/// </remarks>");
             using (w.Open(LayerTypes.Declaration(plan.Type, Interface)))
             {
-                LayerTypes.Constant(w, "Inputs per sample.", "Inputs", s.Inputs);
-                LayerTypes.Constant(w, "Outputs per sample.", "Outputs", s.Outputs);
-                LayerTypes.Constant(w, "Elements of one input sample (the inputs).", "InputLength", s.Inputs);
-                LayerTypes.Constant(w, "Elements of one output sample (the outputs).", "OutputLength", s.Outputs);
-                LayerTypes.Constant(w, "Elements of the weights, Outputs·Inputs.", "WeightLength", s.WeightLength);
-                LayerTypes.Constant(w, "Elements of the bias, Outputs.", "BiasLength", s.Outputs);
+                LayerTypes.Constant(w, "Inputs per sample.", "Inputs", s.Inputs, plan.Type);
+                LayerTypes.Constant(w, "Outputs per sample.", "Outputs", s.Outputs, plan.Type);
+                LayerTypes.Constant(w, "Elements of one input sample (the inputs).", "InputLength", s.Inputs, plan.Type);
+                LayerTypes.Constant(w, "Elements of one output sample (the outputs).", "OutputLength", s.Outputs, plan.Type);
+                LayerTypes.Constant(w, "Elements of the weights, Outputs·Inputs.", "WeightLength", s.WeightLength, plan.Type);
+                LayerTypes.Constant(w, "Elements of the bias, Outputs.", "BiasLength", s.Outputs, plan.Type);
                 w.Line();
                 w.Line("/// <summary>The layer's shape as a runtime value (for the reference kernels and generic code).</summary>");
-                w.Line($"public static {Runtime}.DenseShape Shape => {Implementation}.Shape;");
+                w.Line($"public static {LayerTypes.New(plan.Type, "Shape")}{Runtime}.DenseShape Shape => {Implementation}.Shape;");
                 w.Line();
                 EmitInterfaceMembers(w, plan.Type);
                 EmitForwardDocs(w, s);
-                w.Line($"public static void Forward({ForwardParameters}) =>");
+                w.Line($"public static {LayerTypes.New(plan.Type, "Forward")}void Forward({ForwardParameters}) =>");
                 w.Line($"    {Implementation}.Forward(input, weights, bias, output);");
                 w.Line();
                 EmitBackwardDataDocs(w, s);
-                w.Line($"public static void BackwardData({BackwardDataParameters}) =>");
+                w.Line($"public static {LayerTypes.New(plan.Type, "BackwardData")}void BackwardData({BackwardDataParameters}) =>");
                 w.Line($"    {Implementation}.BackwardData(outputGrad, weights, inputGrad);");
                 w.Line();
                 EmitBackwardWeightsDocs(w, s);
-                w.Line($"public static void BackwardWeights({BackwardWeightsParameters}) =>");
+                w.Line($"public static {LayerTypes.New(plan.Type, "BackwardWeights")}void BackwardWeights({BackwardWeightsParameters}) =>");
                 w.Line($"    {Implementation}.BackwardWeights(input, outputGrad, weightGrad, biasGrad);");
             }
         }

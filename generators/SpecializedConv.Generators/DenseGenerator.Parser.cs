@@ -40,7 +40,10 @@ public sealed partial class DenseGenerator
                 sizes[i] = LayerTypes.ReadInt(arguments[i], ConstructorParameters[i], invalid);
             }
 
-            LayerTypeInfo typeInfo = LayerTypes.Read(type, syntax);
+            LayerTypeInfo typeInfo = LayerTypes.Read(type, syntax) with
+            {
+                HiddenMembers = LayerTypes.HiddenMembers(type, GeneratedMembers),
+            };
             return new ParsedDense(new DenseDeclaration(
                 typeInfo,
                 location,
@@ -51,13 +54,20 @@ public sealed partial class DenseGenerator
                 LayerTypes.ConflictingMembers(type, GeneratedMemberNames(typeInfo.IsStatic))));
         }
 
+        /// <summary>The members the generator adds to a dense class that is not static, with the parameter types of the methods.</summary>
+        public static readonly (string Name, string[]? Parameters)[] GeneratedMembers =
+        {
+            ("Inputs", null), ("Outputs", null), ("InputLength", null), ("OutputLength", null), ("WeightLength", null), ("BiasLength", null),
+            ("Shape", null),
+            ("Forward", new[] { LayerTypes.ReadOnlyFloats, LayerTypes.ReadOnlyFloats, LayerTypes.ReadOnlyFloats, LayerTypes.Floats }),
+            ("BackwardData", new[] { LayerTypes.ReadOnlyFloats, LayerTypes.ReadOnlyFloats, LayerTypes.Floats }),
+            ("BackwardWeights", new[] { LayerTypes.ReadOnlyFloats, LayerTypes.ReadOnlyFloats, LayerTypes.Floats, LayerTypes.Floats }),
+        };
+
         /// <summary>The names the generator adds to a dense class (a static one also gets the nested <c>Kernel</c>).</summary>
         public static IEnumerable<string> GeneratedMemberNames(bool isStatic)
         {
-            string[] names =
-            {
-                "Inputs", "Outputs", "InputLength", "OutputLength", "WeightLength", "BiasLength", "Shape", "Forward", "BackwardData", "BackwardWeights",
-            };
+            IEnumerable<string> names = GeneratedMembers.Select(member => member.Name);
             return isStatic ? names.Append("Kernel") : names;
         }
     }

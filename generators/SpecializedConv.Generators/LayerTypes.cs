@@ -12,8 +12,7 @@ namespace SpecializedConv.Generators;
 /// <summary>
 /// What every layer generator does the same way with the class it adds members to: read it into a
 /// <see cref="LayerTypeInfo"/> (Parser), check that a partial part can be added to it (Diagnostics), and re-declare it
-/// and its containing types around the generated members, names escaped (Emitter). Used by the pooling and dense
-/// generators and by the [Conv2D] generator.
+/// and its containing types around the generated members, names escaped (Emitter). Used by all three generators.
 /// </summary>
 internal static class LayerTypes
 {
@@ -271,23 +270,29 @@ internal static class LayerTypes
     public static EquatableArray<string> ConflictingMembers(INamedTypeSymbol type, IEnumerable<string> generatedNames) =>
         generatedNames.Where(name => type.MemberNames.Contains(name) || type.GetTypeMembers(name).Length > 0).ToEquatableArray();
 
+    /// <summary>Span types as they appear in the generated methods' signatures (as <c>ITypeSymbol.ToDisplayString()</c> writes them).</summary>
+    public const string ReadOnlyFloats = "System.ReadOnlySpan<float>", Floats = "System.Span<float>", ReadOnlyInts = "System.ReadOnlySpan<int>", Ints = "System.Span<int>";
+
     /// <summary>
     /// The generated members that would hide an accessible member of a base class (CS0108): one the base declares with that
-    /// name (for methods, with the same parameter types), or one the same kind of layer attribute generates on the base.
-    /// They are emitted with <c>new</c>, which on any other member would itself warn (CS0109).
+    /// name (for methods, with the same parameter types), or one a layer attribute on the base generates there (a generator
+    /// sees the user's code, not the other generated files). They are emitted with <c>new</c>, which on any other member
+    /// would itself warn (CS0109).
     /// </summary>
     /// <param name="generated">Each generated member's name, with its parameter types for a method (null otherwise).</param>
-    public static EquatableArray<string> HiddenMembers(
-        INamedTypeSymbol type, string attributeMetadataName, IReadOnlyList<(string Name, string[]? Parameters)> generated)
+    public static EquatableArray<string> HiddenMembers(INamedTypeSymbol type, IReadOnlyList<(string Name, string[]? Parameters)> generated)
     {
         var hidden = new List<string>();
         for (INamedTypeSymbol? baseType = type.BaseType; baseType is { SpecialType: not SpecialType.System_Object }; baseType = baseType.BaseType)
         {
-            bool sameLayer = baseType.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == attributeMetadataName);
+            (string Name, string[]? Parameters)[] generatedOnBase = baseType.GetAttributes()
+                .SelectMany(a => GeneratedMembersOf(a.AttributeClass?.ToDisplayString()))
+                .ToArray();
             foreach ((string name, string[]? parameters) in generated)
             {
                 if (!hidden.Contains(name) &&
-                    (sameLayer || baseType.GetMembers(name).Any(m => m.DeclaredAccessibility != Accessibility.Private && Hides(m, parameters))))
+                    (generatedOnBase.Any(m => m.Name == name && Hides(parameters, m.Parameters)) ||
+                     baseType.GetMembers(name).Any(m => m.DeclaredAccessibility != Accessibility.Private && Hides(parameters, ParameterTypes(m)))))
                 {
                     hidden.Add(name);
                 }
@@ -297,10 +302,23 @@ internal static class LayerTypes
         return hidden.ToEquatableArray();
     }
 
-    /// <summary>A generated member hides <paramref name="member"/> unless both are methods with different parameter types.</summary>
-    private static bool Hides(ISymbol member, string[]? parameters) =>
-        parameters is null || member is not IMethodSymbol method ||
-        method.Parameters.Select(p => p.Type.ToDisplayString()).SequenceEqual(parameters);
+    /// <summary>The members a layer attribute generates on a class that is not static (none for other attributes).</summary>
+    private static IReadOnlyList<(string Name, string[]? Parameters)> GeneratedMembersOf(string? attributeMetadataName) => attributeMetadataName switch
+    {
+        Conv2DGenerator.AttributeMetadataName => Conv2DGenerator.Parser.GeneratedMembers,
+        Pool2DGenerator.MaxPoolAttributeMetadataName => Pool2DGenerator.Parser.GeneratedMembers(PoolKind.Max),
+        Pool2DGenerator.AvgPoolAttributeMetadataName => Pool2DGenerator.Parser.GeneratedMembers(PoolKind.Average),
+        DenseGenerator.AttributeMetadataName => DenseGenerator.Parser.GeneratedMembers,
+        _ => System.Array.Empty<(string, string[]?)>(),
+    };
+
+    /// <summary>A method's parameter types; null for any other member.</summary>
+    private static string[]? ParameterTypes(ISymbol member) =>
+        member is IMethodSymbol method ? method.Parameters.Select(p => p.Type.ToDisplayString()).ToArray() : null;
+
+    /// <summary>One member hides another of the same name unless both are methods with different parameter types.</summary>
+    private static bool Hides(string[]? parameters, string[]? otherParameters) =>
+        parameters is null || otherParameters is null || parameters.SequenceEqual(otherParameters);
 
     /// <summary>Adds SCONV012 and SCONV013 when a generated member would clash with the class's name or its own members.</summary>
     public static void CheckMemberNames(
@@ -318,14 +336,14 @@ internal static class LayerTypes
     }
 
     /// <summary>Writes a documented public constant.</summary>
-    public static void Constant(IndentedWriter w, string doc, string name, int value, LayerTypeInfo? type = null)
+    public static void Constant(IndentedWriter w, string doc, string name, int value, LayerTypeInfo type)
     {
         w.Line($"/// <summary>{doc}</summary>");
         w.Line($"public {New(type, name)}const int {name} = {value};");
     }
 
     /// <summary><c>"new "</c> when the generated member <paramref name="name"/> hides a base class's member.</summary>
-    public static string New(LayerTypeInfo? type, string name) => type is not null && type.HiddenMembers.Contains(name) ? "new " : string.Empty;
+    public static string New(LayerTypeInfo type, string name) => type.HiddenMembers.Contains(name) ? "new " : string.Empty;
 
     /// <summary><c>SpecializedConv.MaxPool2DAttribute</c> → <c>[MaxPool2D]</c>.</summary>
     private static string ShortName(string metadataName)

@@ -79,32 +79,32 @@ public sealed partial class Pool2DGenerator
             w.Line("/// </remarks>");
             using (w.Open(LayerTypes.Declaration(plan.Type, Interface(plan))))
             {
-                LayerTypes.Constant(w, "Channels C, pooled independently.", "Channels", s.Channels);
-                LayerTypes.Constant(w, "Input height H.", "InHeight", s.InHeight);
-                LayerTypes.Constant(w, "Input width W.", "InWidth", s.InWidth);
-                LayerTypes.Constant(w, $"Output height Ho = (H + 2·{s.Padding} − {s.Size}) / {s.Stride} + 1, rounded down.", "OutHeight", s.OutHeight);
-                LayerTypes.Constant(w, $"Output width Wo = (W + 2·{s.Padding} − {s.Size}) / {s.Stride} + 1, rounded down.", "OutWidth", s.OutWidth);
-                LayerTypes.Constant(w, "Window height and width.", "Size", s.Size);
-                LayerTypes.Constant(w, "Step between windows on both axes.", "Stride", s.Stride);
-                LayerTypes.Constant(w, $"Cells of {(IsMax(plan) ? "−∞" : "zero")} added on every side of the input.", "Padding", s.Padding);
-                LayerTypes.Constant(w, "Elements of one input sample, C·H·W.", "InputLength", s.InputLength);
-                LayerTypes.Constant(w, "Elements of one output sample, C·Ho·Wo.", "OutputLength", s.OutputLength);
+                LayerTypes.Constant(w, "Channels C, pooled independently.", "Channels", s.Channels, plan.Type);
+                LayerTypes.Constant(w, "Input height H.", "InHeight", s.InHeight, plan.Type);
+                LayerTypes.Constant(w, "Input width W.", "InWidth", s.InWidth, plan.Type);
+                LayerTypes.Constant(w, $"Output height Ho = (H + 2·{s.Padding} − {s.Size}) / {s.Stride} + 1, rounded down.", "OutHeight", s.OutHeight, plan.Type);
+                LayerTypes.Constant(w, $"Output width Wo = (W + 2·{s.Padding} − {s.Size}) / {s.Stride} + 1, rounded down.", "OutWidth", s.OutWidth, plan.Type);
+                LayerTypes.Constant(w, "Window height and width.", "Size", s.Size, plan.Type);
+                LayerTypes.Constant(w, "Step between windows on both axes.", "Stride", s.Stride, plan.Type);
+                LayerTypes.Constant(w, $"Cells of {(IsMax(plan) ? "−∞" : "zero")} added on every side of the input.", "Padding", s.Padding, plan.Type);
+                LayerTypes.Constant(w, "Elements of one input sample, C·H·W.", "InputLength", s.InputLength, plan.Type);
+                LayerTypes.Constant(w, "Elements of one output sample, C·Ho·Wo.", "OutputLength", s.OutputLength, plan.Type);
                 if (!IsMax(plan))
                 {
-                    LayerTypes.Constant(w, "Cells of one window, Size², padding included: the divisor of every average.", "WindowArea", s.WindowArea);
+                    LayerTypes.Constant(w, "Cells of one window, Size², padding included: the divisor of every average.", "WindowArea", s.WindowArea, plan.Type);
                 }
 
                 w.Line();
                 w.Line("/// <summary>The layer's shape as a runtime value (for the reference kernels and generic code).</summary>");
-                w.Line($"public static {Runtime}.Pool2DShape Shape => {Implementation(plan)}.Shape;");
+                w.Line($"public static {LayerTypes.New(plan.Type, "Shape")}{Runtime}.Pool2DShape Shape => {Implementation(plan)}.Shape;");
                 w.Line();
                 EmitInterfaceMembers(w, plan);
                 EmitForwardDocs(w, plan);
-                w.Line($"public static void Forward({ForwardParameters(plan)}) =>");
+                w.Line($"public static {LayerTypes.New(plan.Type, "Forward")}void Forward({ForwardParameters(plan)}) =>");
                 w.Line($"    {Implementation(plan)}.Forward({ForwardArguments(plan)});");
                 w.Line();
                 EmitBackwardDocs(w, plan);
-                w.Line($"public static void Backward({BackwardParameters(plan)}) =>");
+                w.Line($"public static {LayerTypes.New(plan.Type, "Backward")}void Backward({BackwardParameters(plan)}) =>");
                 w.Line($"    {Implementation(plan)}.Backward({BackwardArguments(plan)});");
             }
         }

@@ -57,7 +57,10 @@ public sealed partial class Pool2DGenerator
                 }
             }
 
-            LayerTypeInfo typeInfo = LayerTypes.Read(type, syntax);
+            LayerTypeInfo typeInfo = LayerTypes.Read(type, syntax) with
+            {
+                HiddenMembers = LayerTypes.HiddenMembers(type, GeneratedMembers(kind)),
+            };
             return new ParsedPool2D(new Pool2DDeclaration(
                 typeInfo,
                 location,
@@ -70,16 +73,39 @@ public sealed partial class Pool2DGenerator
                 LayerTypes.ConflictingMembers(type, GeneratedMemberNames(kind, typeInfo.IsStatic))));
         }
 
+        /// <summary>The members the generator adds to a pooling class that is not static, with the parameter types of the methods.</summary>
+        public static (string Name, string[]? Parameters)[] GeneratedMembers(PoolKind kind) => kind == PoolKind.Max ? MaxPoolMembers : AvgPoolMembers;
+
+        private static readonly (string Name, string[]? Parameters)[] MaxPoolMembers = Members(
+            PoolKind.Max,
+            forward: new[] { LayerTypes.ReadOnlyFloats, LayerTypes.Floats, LayerTypes.Ints },
+            backward: new[] { LayerTypes.ReadOnlyFloats, LayerTypes.ReadOnlyInts, LayerTypes.Floats });
+
+        private static readonly (string Name, string[]? Parameters)[] AvgPoolMembers = Members(
+            PoolKind.Average,
+            forward: new[] { LayerTypes.ReadOnlyFloats, LayerTypes.Floats },
+            backward: new[] { LayerTypes.ReadOnlyFloats, LayerTypes.Floats });
+
+        private static (string Name, string[]? Parameters)[] Members(PoolKind kind, string[] forward, string[] backward)
+        {
+            var members = new List<(string Name, string[]? Parameters)>
+            {
+                ("Channels", null), ("InHeight", null), ("InWidth", null), ("OutHeight", null), ("OutWidth", null), ("Size", null), ("Stride", null),
+                ("Padding", null), ("InputLength", null), ("OutputLength", null), ("Shape", null), ("Forward", forward), ("Backward", backward),
+            };
+            if (kind == PoolKind.Average)
+            {
+                members.Add(("WindowArea", null));
+            }
+
+            return members.ToArray();
+        }
+
         /// <summary>The names the generator adds to a pooling class (a static one also gets the nested <c>Kernel</c>).</summary>
         public static IEnumerable<string> GeneratedMemberNames(PoolKind kind, bool isStatic)
         {
-            string[] names =
-            {
-                "Channels", "InHeight", "InWidth", "OutHeight", "OutWidth", "Size", "Stride", "Padding",
-                "InputLength", "OutputLength", "Shape", "Forward", "Backward",
-            };
-            IEnumerable<string> all = kind == PoolKind.Average ? names.Append("WindowArea") : names;
-            return isStatic ? all.Append("Kernel") : all;
+            IEnumerable<string> names = GeneratedMembers(kind).Select(member => member.Name);
+            return isStatic ? names.Append("Kernel") : names;
         }
     }
 }

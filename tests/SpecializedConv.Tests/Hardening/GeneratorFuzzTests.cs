@@ -205,16 +205,43 @@ public sealed class GeneratorFuzzTests(Xunit.Abstractions.ITestOutputHelper outp
             "using SpecializedConv;\nnamespace Demo;\nfile partial class Outer { " + attribute + " public partial class Layer { } public static int Use => Layer.InputLength; }",
             "SCONV009"));
 
+    /// <summary>
+    /// A base class that declares, or has generated, members named like the derived layer's: the generated members that
+    /// hide one carry <c>new</c> (no CS0108), and only those (no CS0109). <c>Forward()</c> without parameters hides no
+    /// generated <c>Forward</c> (a different signature); <c>InputLength</c> and <c>Shape</c> are hidden by name.
+    /// </summary>
     [Theory]
-    [InlineData("[Conv2D(1, 8, 8, 2, 3)] public partial class Base { }")]
-    [InlineData("public class Base { public static void Forward() { } public const int InputLength = 1; }")]
-    public void A_layer_derived_from_a_class_with_members_named_like_generated_ones_compiles_without_warnings(string baseDeclaration) =>
+    [InlineData("[Conv2D(2, 8, 8, 2, 3)]", "[Conv2D(1, 8, 8, 2, 3)]")]
+    [InlineData("[Conv2D(2, 8, 8, 2, 3)]", null)]
+    [InlineData("[MaxPool2D(2, 8, 8, 2)]", "[MaxPool2D(1, 8, 8, 2)]")]
+    [InlineData("[MaxPool2D(2, 8, 8, 2)]", null)]
+    [InlineData("[AvgPool2D(2, 8, 8, 2)]", "[AvgPool2D(1, 8, 8, 2)]")]
+    [InlineData("[AvgPool2D(2, 8, 8, 2)]", null)]
+    [InlineData("[AvgPool2D(2, 8, 8, 2)]", "[MaxPool2D(1, 8, 8, 2)]")]
+    [InlineData("[Dense(8, 2)]", "[Dense(4, 2)]")]
+    [InlineData("[Dense(8, 2)]", null)]
+    [InlineData("[Dense(8, 2)]", "[Conv2D(1, 8, 8, 2, 3)]")]
+    [InlineData("[MaxPool2D(2, 8, 8, 2)]", "[Dense(4, 2)]")]
+    public void A_layer_derived_from_a_class_with_members_named_like_generated_ones_compiles_without_warnings(string attribute, string? baseAttribute)
+    {
+        string baseDeclaration = baseAttribute is null
+            ? "public class Base { public static void Forward() { } public const int InputLength = 1; public static string Shape => \"base\"; }"
+            : baseAttribute + " public partial class Base { }";
+        var files = new List<string> { $"Demo.Derived.{LayerName(attribute)}.g.cs" };
+        if (baseAttribute is not null)
+        {
+            files.Add($"Demo.Base.{LayerName(baseAttribute)}.g.cs");
+        }
+
         AssertDeclaration(new DeclarationCase(
             "derived",
-            new[] { "using SpecializedConv;\nnamespace Demo;\n" + baseDeclaration + "\n[Conv2D(2, 8, 8, 2, 3)] public partial class Derived : Base { }" },
+            new[] { "using SpecializedConv;\nnamespace Demo;\n" + baseDeclaration + "\n" + attribute + " public partial class Derived : Base { }" },
             Array.Empty<string>(),
-            baseDeclaration.StartsWith("[Conv2D", StringComparison.Ordinal) ? new[] { "Demo.Base.Conv2D.g.cs", "Demo.Derived.Conv2D.g.cs" } : new[] { "Demo.Derived.Conv2D.g.cs" },
+            files.ToArray(),
             Array.Empty<string>()));
+
+        static string LayerName(string attribute) => attribute[1..attribute.IndexOf('(')];
+    }
 
     // ---- Pooling and dense attribute values: the same promises, with their own runtime shapes as the oracle. ----
 
