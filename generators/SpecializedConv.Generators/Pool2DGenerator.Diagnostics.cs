@@ -53,10 +53,12 @@ public sealed partial class Pool2DGenerator
 
             if (found.Count == 0)
             {
-                // The padded input split into Stride column phases (each a few vectors wider than its share of the
-                // columns), with a window and a vector of margin on each axis.
+                // The padded input split into column phases (each a few vectors wider than its share of the columns),
+                // with a window and a vector of margin on each axis. There are Stride phases only when a row has several
+                // outputs, which bounds the stride by the padded width: the bound does not grow with a larger stride.
+                int phases = Planner.ColumnPhases(columns.Output, columns.Stride);
                 LayerTypes.CheckWorkingBuffers(
-                    found, at, layer.Channels * (rows.PaddedInput + layer.Size + 16.0) * (columns.PaddedInput + layer.Size + 32.0 + (16.0 * rows.Stride)));
+                    found, at, layer.Channels * (rows.PaddedInput + layer.Size + 16.0) * (columns.PaddedInput + layer.Size + 32.0 + (16.0 * phases)));
             }
 
             if (found.Count > 0)

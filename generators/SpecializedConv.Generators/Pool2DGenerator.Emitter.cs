@@ -228,8 +228,18 @@ public sealed partial class Pool2DGenerator
                 w.Line("public static readonly Pool2DShape Shape = new(Channels, InHeight, InWidth, Size, Stride, Padding);");
                 w.Line();
                 PackPlan pack = plan.InputPack;
-                w.Line($"// Geometry of the working buffer (see KernelSupport.PackPlanes): the input with {(max ? "−∞" : "zero")} margins for the padding, split into");
-                w.Line("// column phases (x mod stride) so that 8 adjacent outputs read 8 adjacent floats; rows wide enough that no load leaves them.");
+                if (pack.Phases == s.Stride)
+                {
+                    w.Line($"// Geometry of the working buffer (see KernelSupport.PackPlanes): the input with {(max ? "−∞" : "zero")} margins for the padding, split into");
+                    w.Line("// column phases (x mod stride) so that 8 adjacent outputs read 8 adjacent floats; rows wide enough that no load leaves them.");
+                }
+                else
+                {
+                    w.Line($"// Geometry of the working buffer (see KernelSupport.PackPlanes): the input with {(max ? "−∞" : "zero")} margins for the padding, in one");
+                    w.Line("// column phase, since a row has one output (no window is a stride away from another); rows wide enough that no load leaves them.");
+                }
+
+                Private(w, "PackedInputPhases", pack.Phases);
                 Private(w, "PackedInputRowPitch", pack.RowPitch);
                 Private(w, "PackedInputPhasePitch", pack.PhasePitch);
                 Private(w, "PackedInputChannelPitch", pack.ChannelPitch);
@@ -269,7 +279,7 @@ public sealed partial class Pool2DGenerator
                     : $"float[] packed = {Support}.Scratch(ref t_packedInput, PackedInputLength);");
                 using (w.Open("for (int n = 0; n < batch; n++)"))
                 {
-                    w.Line($"{Support}.PackPlanes(input.Slice(n * InputLength, InputLength), packed, Channels, InHeight, InWidth, Padding, Padding, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);");
+                    w.Line($"{Support}.PackPlanes(input.Slice(n * InputLength, InputLength), packed, Channels, InHeight, InWidth, Padding, Padding, PackedInputPhases, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);");
                     w.Line(max
                         ? "ForwardSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(argMax.Slice(n * OutputLength, OutputLength)));"
                         : "ForwardSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));");
@@ -394,8 +404,11 @@ public sealed partial class Pool2DGenerator
             {
                 if (max)
                 {
-                    w.Line($"// Lane l of a vector is output column j0 + l, whose window starts {s.Stride}·l columns after lane 0's.");
-                    w.Line($"Vector256<int> laneColumns = Vector256.Create({string.Join(", ", Enumerable.Range(0, Blocking.Lanes).Select(l => l * s.Stride))});");
+                    int step = plan.InputPack.Phases;
+                    w.Line(step == s.Stride
+                        ? $"// Lane l of a vector is output column j0 + l, whose window starts {s.Stride}·l columns after lane 0's."
+                        : "// Lane 0 is the row's one output; the other lanes, computed but not stored, stand for windows one column apart.");
+                    w.Line($"Vector256<int> laneColumns = Vector256.Create({string.Join(", ", Enumerable.Range(0, Blocking.Lanes).Select(l => l * step))});");
                 }
                 else
                 {
@@ -503,7 +516,9 @@ public sealed partial class Pool2DGenerator
                 {
                     using (w.Open("for (int s = 0; s < Size; s++)"))
                     {
-                        w.Line("int tap = ((s % Stride) * PackedInputPhasePitch) + (r * PackedInputRowPitch) + (s / Stride);");
+                        w.Line(plan.InputPack.Phases == 1
+                            ? "int tap = (r * PackedInputRowPitch) + s;"
+                            : "int tap = ((s % PackedInputPhases) * PackedInputPhasePitch) + (r * PackedInputRowPitch) + (s / PackedInputPhases);");
                         if (max)
                         {
                             w.Line("int tapCell = (r * InWidth) + s;");

@@ -24,6 +24,14 @@ public sealed partial class Pool2DGenerator
         /// </summary>
         private const int MaxVectorBlock = 4;
 
+        /// <summary>
+        /// Column phases of the packed input: the stride, so that adjacent outputs read adjacent floats; or 1 when a row has
+        /// one output, since then no window is ever a stride away from another (the vector's other lanes are computed but
+        /// not stored). Only a row of one output can have a stride beyond the padded input, so the packed rows stay a small
+        /// multiple of the padded input's width whatever the stride.
+        /// </summary>
+        public static int ColumnPhases(long outWidth, int stride) => outWidth == 1 ? 1 : stride;
+
         public static Pool2DPlan Plan(LayerTypeInfo type, Pool2DLayerShape s)
         {
             checked
@@ -35,16 +43,17 @@ public sealed partial class Pool2DGenerator
                 int columnBlocks = (s.OutWidth + blockColumns - 1) / blockColumns;
                 bool clamp = !partialStore && s.OutWidth % blockColumns != 0;
 
-                // The input padded on every side and split into column phases (x mod stride), as Conv2D packs it: output
-                // column j at window column c then reads phase c mod stride at j + c div stride, so 8 adjacent outputs
+                // The input padded on every side and split into column phases (x mod phases), as Conv2D packs it: output
+                // column j at window column c then reads phase c mod phases at j + c div phases, so 8 adjacent outputs
                 // read 8 adjacent floats. Rows and phases are wide enough for the last (possibly partial) vector.
-                int lastReadColumn = Math.Max(s.OutWidth, blockColumns) - 1 + ((k - 1) / st);
-                int lastWrittenColumn = (s.InWidth - 1 + s.Padding) / st;
+                int phases = ColumnPhases(s.OutWidth, st);
+                int lastReadColumn = Math.Max(s.OutWidth, blockColumns) - 1 + ((k - 1) / phases);
+                int lastWrittenColumn = (s.InWidth - 1 + s.Padding) / phases;
                 int lastReadRow = ((s.OutHeight - 1) * st) + k - 1;
                 int lastWrittenRow = s.InHeight - 1 + s.Padding;
                 var pack = new PackPlan(
                     s.Channels,
-                    st,
+                    phases,
                     Math.Max(lastReadRow, lastWrittenRow) + 1,
                     Math.Max(lastReadColumn, lastWrittenColumn) + 1,
                     s.Padding,
@@ -57,7 +66,7 @@ public sealed partial class Pool2DGenerator
                     {
                         for (int c = 0; c < k; c++)
                         {
-                            taps.Add(new PoolTapPlan(r, c, (c % st * pack.PhasePitch) + (r * pack.RowPitch) + (c / st), (r * s.InWidth) + c));
+                            taps.Add(new PoolTapPlan(r, c, (c % phases * pack.PhasePitch) + (r * pack.RowPitch) + (c / phases), (r * s.InWidth) + c));
                         }
                     }
                 }

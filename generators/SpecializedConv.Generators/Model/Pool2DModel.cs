@@ -72,7 +72,10 @@ internal sealed record PoolTapPlan(int R, int S, int SourceOffset, int CellOffse
 /// How the vectorised forward pass covers one sample: for each channel and output row, blocks of
 /// <see cref="VectorBlock"/> vectors of 8 output columns, each reducing over the window's taps.
 /// </summary>
-/// <param name="InputPack">The packed input: padded (−∞ or 0) and split into column phases (x mod stride), as Conv2D packs it.</param>
+/// <param name="InputPack">
+/// The packed input: padded (−∞ or 0) and split into column phases (x mod stride), as Conv2D packs it; one phase when a row
+/// has one output (see <c>Pool2DGenerator.Planner.ColumnPhases</c>).
+/// </param>
 /// <param name="VectorBlock">8-column vectors per block (jb), for independent dependency chains.</param>
 /// <param name="ColumnBlocks">Blocks per output row.</param>
 /// <param name="PartialStore">The row is narrower than one vector: lanes past OutWidth are computed but not stored.</param>

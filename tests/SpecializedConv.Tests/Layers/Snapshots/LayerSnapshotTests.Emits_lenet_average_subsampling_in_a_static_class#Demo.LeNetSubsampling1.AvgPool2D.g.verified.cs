@@ -117,6 +117,7 @@ namespace SpecializedConv.Generated
 
         // Geometry of the working buffer (see KernelSupport.PackPlanes): the input with zero margins for the padding, split into
         // column phases (x mod stride) so that 8 adjacent outputs read 8 adjacent floats; rows wide enough that no load leaves them.
+        private const int PackedInputPhases = 2;
         private const int PackedInputRowPitch = 14;
         private const int PackedInputPhasePitch = 392;
         private const int PackedInputChannelPitch = 784;
@@ -139,7 +140,7 @@ namespace SpecializedConv.Generated
             float[] packed = KernelSupport.Scratch(ref t_packedInput, PackedInputLength);
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packed, Channels, InHeight, InWidth, Padding, Padding, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
+                KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packed, Channels, InHeight, InWidth, Padding, Padding, PackedInputPhases, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
                 ForwardSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));
             }
         }

@@ -98,6 +98,7 @@ namespace SpecializedConv.Generated
 
         // Geometry of the working buffer (see KernelSupport.PackPlanes): the input with −∞ margins for the padding, split into
         // column phases (x mod stride) so that 8 adjacent outputs read 8 adjacent floats; rows wide enough that no load leaves them.
+        private const int PackedInputPhases = 2;
         private const int PackedInputRowPitch = 8;
         private const int PackedInputPhasePitch = 64;
         private const int PackedInputChannelPitch = 128;
@@ -121,7 +122,7 @@ namespace SpecializedConv.Generated
             float[] packed = PoolSupport.Scratch(ref t_packedInput, PackedInputLength, float.NegativeInfinity);
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packed, Channels, InHeight, InWidth, Padding, Padding, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
+                KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packed, Channels, InHeight, InWidth, Padding, Padding, PackedInputPhases, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
                 ForwardSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(argMax.Slice(n * OutputLength, OutputLength)));
             }
         }
