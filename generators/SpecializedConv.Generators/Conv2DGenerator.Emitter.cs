@@ -111,9 +111,16 @@ public sealed partial class Conv2DGenerator
                 EmitBackwardData(w, plan);
                 EmitBackwardWeights(w, plan);
                 EmitBlockKernel(w, plan.Forward);
-                foreach (DataPhasePlan phase in plan.BackwardData.Phases)
+                if (plan.TransposedBackwardData is { } transposed)
                 {
-                    EmitBlockKernel(w, phase.Kernel);
+                    EmitTransposedDataKernel(w, plan.Shape, transposed);
+                }
+                else
+                {
+                    foreach (DataPhasePlan phase in plan.BackwardData.Phases)
+                    {
+                        EmitBlockKernel(w, phase.Kernel);
+                    }
                 }
 
                 EmitWeightsKernel(w, plan);
@@ -170,27 +177,37 @@ public sealed partial class Conv2DGenerator
             Private(w, "PackedInputPhasePitch", input.PhasePitch);
             Private(w, "PackedInputChannelPitch", input.ChannelPitch);
             Private(w, "PackedInputLength", input.Length);
-            PackPlan grad = plan.BackwardData.OutputGradPack;
-            w.Line("// Backward-data reads the output gradient with zero margins: row r·dilation back and column s·dilation back stay inside.");
-            Private(w, "PackedOutputGradRowOffset", grad.PadTop);
-            Private(w, "PackedOutputGradColumnOffset", grad.PadLeft);
-            Private(w, "PackedOutputGradRowPitch", grad.RowPitch);
-            Private(w, "PackedOutputGradChannelPitch", grad.ChannelPitch);
-            Private(w, "PackedOutputGradLength", grad.Length);
-            if (plan.BackwardData.ScratchLength > 0)
+            bool transposed = plan.TransposedBackwardData is not null;
+            if (!transposed)
             {
-                Private(w, "PhaseGradLength", plan.BackwardData.ScratchLength);
+                PackPlan grad = plan.BackwardData.OutputGradPack;
+                w.Line("// Backward-data reads the output gradient with zero margins: row r·dilation back and column s·dilation back stay inside.");
+                Private(w, "PackedOutputGradRowOffset", grad.PadTop);
+                Private(w, "PackedOutputGradColumnOffset", grad.PadLeft);
+                Private(w, "PackedOutputGradRowPitch", grad.RowPitch);
+                Private(w, "PackedOutputGradChannelPitch", grad.ChannelPitch);
+                Private(w, "PackedOutputGradLength", grad.Length);
+                if (plan.BackwardData.ScratchLength > 0)
+                {
+                    Private(w, "PhaseGradLength", plan.BackwardData.ScratchLength);
+                }
             }
 
             WeightsPlan weights = plan.BackwardWeights;
-            w.Line("// Backward-weights reads the output gradient with rows padded by zeros to whole vectors.");
+            w.Line(transposed
+                ? "// Both backward passes read the output gradient with rows padded by zeros to whole vectors."
+                : "// Backward-weights reads the output gradient with rows padded by zeros to whole vectors.");
             Private(w, "PaddedOutputGradRowPitch", weights.OutputGradRowPitch);
             Private(w, "PaddedOutputGradChannelPitch", weights.OutputGradChannelPitch);
             Private(w, "PaddedOutputGradLength", weights.OutputGradChannelPitch * s.OutChannels);
             w.Line();
             w.Line("// Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.");
             w.Line("[ThreadStatic] private static float[]? t_packedInput;");
-            w.Line("[ThreadStatic] private static float[]? t_packedOutputGrad;");
+            if (!transposed)
+            {
+                w.Line("[ThreadStatic] private static float[]? t_packedOutputGrad;");
+            }
+
             w.Line("[ThreadStatic] private static float[]? t_paddedOutputGrad;");
             if (plan.BackwardData.ScratchLength > 0)
             {
@@ -275,6 +292,19 @@ public sealed partial class Conv2DGenerator
                 w.Line($"{Support}.CheckLength(weights.Length, WeightLength, nameof(weights));");
                 w.Line($"{Support}.CheckBatch(inputGrad.Length, InputLength, batch, nameof(inputGrad), nameof(outputGrad));");
                 EmitFallback(w, "BackwardData(Shape, outputGrad, weights, inputGrad)");
+                if (plan.TransposedBackwardData is not null)
+                {
+                    w.Line($"float[] paddedGrad = {Support}.Scratch(ref t_paddedOutputGrad, PaddedOutputGradLength);");
+                    using (w.Open("for (int n = 0; n < batch; n++)"))
+                    {
+                        EmitPadOutputGrad(w);
+                        w.Line("BackwardDataSample(ref MemoryMarshal.GetArrayDataReference(paddedGrad), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, InputLength)));");
+                    }
+
+                    w.Line();
+                    return;
+                }
+
                 w.Line($"float[] packed = {Support}.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);");
                 bool phased = s.Stride > 1;
                 if (data.ScratchLength > 0)
@@ -324,13 +354,16 @@ public sealed partial class Conv2DGenerator
                 using (w.Open("for (int n = 0; n < batch; n++)"))
                 {
                     w.Line($"{Support}.PackPlanes(input.Slice(n * InputLength, InputLength), packedInput, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);");
-                    w.Line($"{Support}.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), paddedGrad, OutChannels, OutHeight, OutWidth, 0, 0, 1, PaddedOutputGradChannelPitch, PaddedOutputGradChannelPitch, PaddedOutputGradRowPitch);");
+                    EmitPadOutputGrad(w);
                     w.Line("BackwardWeightsSample(ref MemoryMarshal.GetArrayDataReference(packedInput), ref MemoryMarshal.GetArrayDataReference(paddedGrad), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));");
                 }
             }
 
             w.Line();
         }
+
+        private static void EmitPadOutputGrad(IndentedWriter w) =>
+            w.Line($"{Support}.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), paddedGrad, OutChannels, OutHeight, OutWidth, 0, 0, 1, PaddedOutputGradChannelPitch, PaddedOutputGradChannelPitch, PaddedOutputGradRowPitch);");
 
         private static void EmitFallback(IndentedWriter w, string call)
         {
@@ -592,6 +625,192 @@ public sealed partial class Conv2DGenerator
 
             w.Line();
         }
+
+        /// <summary>Emits backward-data in the transposed form: see <see cref="TransposedDataPlan"/>.</summary>
+        private static void EmitTransposedDataKernel(IndentedWriter w, LayerShape s, TransposedDataPlan p)
+        {
+            int cb = p.ChannelBlock, rb = p.RowBlock, kernelWidth = s.KernelWidth;
+            int gradRowPitch = p.Vectors * Blocking.Lanes, gradChannelPitch = s.OutHeight * gradRowPitch;
+            int plane = s.InHeight * s.InWidth;
+            w.Line("/// <summary>");
+            w.Line("/// One sample's input gradient, inputGrad[c,y,x] = Σ_k Σ_r Σ_s w'[k,c,r,s] · outputGrad[k, y + padTop − r·dilation, x + padLeft − s·dilation],");
+            w.Line("/// computed column-tap by column-tap: a_c_ρ_s sums w'[k,c,r,s] · outputGrad[k, y0 + ρ + padTop − r·dilation, 8v … 8v+7] over k and r, and");
+            w.Line($"/// belongs {(s.Dilation == 1 ? "s" : $"s·{s.Dilation}")} columns to the right; the shifted sums are added into a row buffer, then copied out.");
+            w.Line("/// </summary>");
+            w.Line("/// <remarks>");
+            w.Line($"/// Blocks of {cb} input channel(s) × {rb} row(s) × {kernelWidth} column taps: {cb * rb * kernelWidth} Vector256 accumulators per gradient vector, a loop over");
+            w.Line($"/// the {s.OutChannels} output channels. Only real gradient values are multiplied: kernel rows whose gradient row lies outside the");
+            w.Line($"/// {s.OutHeight} rows are left out of each block at compile time, and each gradient row is read as {p.Vectors} vector(s), not as a padded input row.");
+            w.Line("/// </remarks>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Open("private static void BackwardDataSample(ref float outputGrad, ref float weights, ref float inputGrad)"))
+            {
+                w.Line($"// Row ρ of channel c of the block accumulates in rows[(c·{rb} + ρ)·{p.RowBufferPitch} …]: input-gradient columns x − {s.PadLeft} (x = 0 … {p.RowBufferPitch - 1}).");
+                w.Line($"ref float rows = ref MemoryMarshal.GetReference(stackalloc float[{p.RowBufferLength}]);");
+                w.Line($"Vector256<float> {string.Join(", ", Range(rb).Select(rr => $"g_{rr}"))}, wk, low, high{(kernelWidth > 1 ? ", t" : string.Empty)};");
+                using (w.Open($"for (int channelBlock = 0; channelBlock < {Ceiling(s.InChannels, cb)}; channelBlock++)"))
+                {
+                    w.Line($"int c0 = {BlockStart("channelBlock", cb, s.InChannels, clamp: true)};");
+                    foreach (RowSegment segment in p.Segments)
+                    {
+                        EmitTransposedSegment(w, s, p, segment, gradRowPitch, gradChannelPitch, plane);
+                    }
+                }
+            }
+
+            w.Line();
+        }
+
+        private static void EmitTransposedSegment(IndentedWriter w, LayerShape s, TransposedDataPlan p, RowSegment segment, int gradRowPitch, int gradChannelPitch, int plane)
+        {
+            int cb = p.ChannelBlock, rb = p.RowBlock, kernelWidth = s.KernelWidth;
+            int lastRow = segment.FirstRow + (segment.Blocks * rb) - 1;
+            string kernelRows = segment.Pairs.Count == 0
+                ? "no gradient row reaches them"
+                : string.Join(", ", segment.Pairs.GroupBy(pair => pair.Row).Select(row => $"row y0+{row.Key}: kernel rows {string.Join(" ", row.Select(pair => pair.KernelRow))}"));
+            w.Line($"// Input-gradient rows {segment.FirstRow} … {lastRow}{(segment.Blocks > 1 ? $", {rb} at a time" : string.Empty)}; {kernelRows}.");
+            using (segment.Blocks > 1
+                ? w.Open($"for (int y0 = {segment.FirstRow}; y0 <= {lastRow - rb + 1}; y0 += {rb})")
+                : w.OpenBare())
+            {
+                if (segment.Blocks == 1)
+                {
+                    w.Line($"const int y0 = {segment.FirstRow};");
+                }
+
+                if (p.Vectors > 1)
+                {
+                    foreach (int row in Range(cb * rb))
+                    {
+                        w.Line($"Vector256<float>.Zero.StoreUnsafe(ref rows, {row * p.RowBufferPitch});");
+                    }
+                }
+
+                using (p.Vectors > 1 ? w.Open($"for (int v = 0; v < {p.Vectors}; v++)") : w.OpenBare())
+                {
+                    w.Line($"// Accumulator a_c_ρ_s: channel c0+c, row y0+ρ, tap column s; lanes are gradient columns {(p.Vectors > 1 ? "8v … 8v+7" : "0 … 7")}.");
+                    foreach (int cc in Range(cb))
+                    {
+                        w.Line($"Vector256<float> {string.Join(", ", Range(rb).SelectMany(rr => Range(kernelWidth).Select(ss => $"{TransposedAcc(cc, rr, ss)} = Vector256<float>.Zero")))};");
+                    }
+
+                    if (segment.Pairs.Count > 0)
+                    {
+                        int gradBase = segment.GradientRowBase;
+                        string column = p.Vectors > 1 ? " + (v * 8)" : string.Empty;
+                        string gradRow = gradBase < 0 ? $"(y0 - {-gradBase})" : gradBase > 0 ? $"(y0 + {gradBase})" : "y0";
+                        w.Line($"ref float g = ref Unsafe.Add(ref outputGrad, ({gradRow} * {gradRowPitch}){column});");
+                        w.Line($"ref float w = ref Unsafe.Add(ref weights, c0 * {s.Taps});");
+                        using (w.Open($"for (int k = 0; k < {s.OutChannels}; k++)"))
+                        {
+                            foreach (IGrouping<int, RowTap> kernelRow in segment.Pairs.GroupBy(pair => pair.KernelRow))
+                            {
+                                int r = kernelRow.Key;
+                                w.Line($"// Kernel row {r}: {string.Join(", ", kernelRow.Select(pair => $"row y0+{pair.Row} from gradient row y0{Signed(pair.GradientRowOffset)}"))}.");
+                                foreach (RowTap pair in kernelRow)
+                                {
+                                    w.Line($"g_{pair.Row} = Vector256.LoadUnsafe(ref g, {(pair.GradientRowOffset - gradBase) * gradRowPitch});");
+                                }
+
+                                foreach (int ss in Range(kernelWidth))
+                                {
+                                    foreach (int cc in Range(cb))
+                                    {
+                                        w.Line($"wk = Vector256.Create(Unsafe.Add(ref w, {(cc * s.Taps) + s.WeightTapOffset(r, ss)}));");
+                                        w.Line(string.Join(" ", kernelRow.Select(pair => $"{TransposedAcc(cc, pair.Row, ss)} = {Support}.MultiplyAdd(g_{pair.Row}, wk, {TransposedAcc(cc, pair.Row, ss)});")));
+                                    }
+                                }
+                            }
+
+                            w.Line($"g = ref Unsafe.Add(ref g, {gradChannelPitch});");
+                            w.Line($"w = ref Unsafe.Add(ref w, {s.InChannels * s.Taps});");
+                        }
+                    }
+
+                    w.Line();
+                    w.Line("// Tap column s belongs s·dilation columns to the right: rotate its lanes, the low ones go to this vector (low) and the");
+                    w.Line("// ones that wrap around to the next (high).");
+                    foreach (int cc in Range(cb))
+                    {
+                        foreach (int rr in Range(rb))
+                        {
+                            w.Line($"low = {TransposedAcc(cc, rr, 0)};");
+                            w.Line("high = Vector256<float>.Zero;");
+                            foreach (int ss in Range(kernelWidth).Skip(1))
+                            {
+                                int shift = ss * s.Dilation;
+                                string rotation = string.Join(", ", Range(Blocking.Lanes).Select(lane => (lane + Blocking.Lanes - shift) % Blocking.Lanes));
+                                string mask = string.Join(", ", Range(Blocking.Lanes).Select(lane => lane >= shift ? "-1" : "0"));
+                                w.Line($"t = Vector256.Shuffle({TransposedAcc(cc, rr, ss)}, Vector256.Create({rotation}));");
+                                w.Line($"low += t & Vector256.Create({mask}).AsSingle(); high += Vector256.AndNot(t, Vector256.Create({mask}).AsSingle());");
+                            }
+
+                            int offset = ((cc * rb) + rr) * p.RowBufferPitch;
+                            if (p.Vectors > 1)
+                            {
+                                w.Line($"(Vector256.LoadUnsafe(ref rows, (nuint)({offset} + (v * 8))) + low).StoreUnsafe(ref rows, (nuint)({offset} + (v * 8)));");
+                                w.Line($"high.StoreUnsafe(ref rows, (nuint)({offset + Blocking.Lanes} + (v * 8)));");
+                            }
+                            else
+                            {
+                                w.Line($"low.StoreUnsafe(ref rows, {offset});");
+                                w.Line($"high.StoreUnsafe(ref rows, {offset + Blocking.Lanes});");
+                            }
+                        }
+                    }
+                }
+
+                w.Line();
+                w.Line($"// Copy columns {s.PadLeft} … {s.PadLeft + s.InWidth - 1} of each row buffer out to the input gradient.");
+                foreach (int cc in Range(cb))
+                {
+                    foreach (int rr in Range(rb))
+                    {
+                        using (w.OpenBare())
+                        {
+                            EmitRowCopy(w, (((cc * rb) + rr) * p.RowBufferPitch) + s.PadLeft, $"((c0 + {cc}) * {plane}) + ((y0 + {rr}) * {s.InWidth})", s.InWidth);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>Copies <paramref name="count"/> floats from the row buffer to the input gradient, in whole vectors where it can.</summary>
+        private static void EmitRowCopy(IndentedWriter w, int sourceOffset, string destinationOffset, int count)
+        {
+            w.Line($"ref float dst = ref Unsafe.Add(ref inputGrad, {destinationOffset});");
+            var pieces = new List<(string Type, int Width, int Offset)>();
+            int width = count >= Blocking.Lanes ? Blocking.Lanes : count >= 4 ? 4 : 1;
+            for (int x = 0; x + width <= count; x += width)
+            {
+                pieces.Add((width == 8 ? "Vector256" : width == 4 ? "Vector128" : string.Empty, width, x));
+            }
+
+            if (count % width != 0)
+            {
+                // The last piece overlaps the one before it: it copies the same values again rather than a scalar tail.
+                pieces.Add((width == 8 ? "Vector256" : "Vector128", width, count - width));
+            }
+
+            if (pieces.Count > 8 && width == Blocking.Lanes)
+            {
+                using (w.Open($"for (int x = 0; x < {count - Blocking.Lanes}; x += 8)"))
+                {
+                    w.Line($"Vector256.LoadUnsafe(ref rows, (nuint)({sourceOffset} + x)).StoreUnsafe(ref dst, (nuint)x);");
+                }
+
+                w.Line($"Vector256.LoadUnsafe(ref rows, {sourceOffset + count - Blocking.Lanes}).StoreUnsafe(ref dst, {count - Blocking.Lanes});");
+                return;
+            }
+
+            w.Line(string.Join(" ", pieces.Select(piece => piece.Width == 1
+                ? $"Unsafe.Add(ref dst, {piece.Offset}) = Unsafe.Add(ref rows, {sourceOffset + piece.Offset});"
+                : $"{piece.Type}.LoadUnsafe(ref rows, {sourceOffset + piece.Offset}).StoreUnsafe(ref dst, {piece.Offset});")));
+        }
+
+        private static string TransposedAcc(int cc, int rr, int ss) => $"a_{cc}_{rr}_{ss}";
+
+        private static string Signed(int value) => value < 0 ? $" − {-value}" : value > 0 ? $" + {value}" : string.Empty;
 
         private static string BlockStart(string index, int block, int total, bool clamp) =>
             !clamp || total % block == 0 ? $"{index} * {block}" : $"Math.Min({index} * {block}, {total - block})";

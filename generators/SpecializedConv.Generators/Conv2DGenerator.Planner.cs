@@ -24,17 +24,26 @@ public sealed partial class Conv2DGenerator
         /// <summary>FMA statements per unrolled method; beyond this the JIT's size limits come into view.</summary>
         private const int MaxUnrolledMultiplyAdds = 1600;
 
+        /// <summary>Largest stack buffer (in floats, 16 KB) the transposed backward-data may use for its rows.</summary>
+        private const int MaxRowBufferFloats = 4096;
+
+        /// <summary>The transposed backward-data is chosen only below this fraction of the full correlation's estimate.</summary>
+        private const double TransposedMargin = 0.8;
+
         public static LayerPlan Plan(LayerTypeInfo type, LayerShape shape)
         {
             checked
             {
                 PackPlan inputPack = PlanInputPack(shape);
+                (DataPlan data, double dataCost) = PlanBackwardData(shape);
+                TransposedDataPlan? transposed = PlanTransposedBackwardData(shape, dataCost);
                 return new LayerPlan(
                     type,
                     shape,
                     inputPack,
                     PlanForward(shape, inputPack),
-                    PlanBackwardData(shape),
+                    data,
+                    transposed,
                     PlanBackwardWeights(shape, inputPack));
             }
         }
@@ -78,7 +87,7 @@ public sealed partial class Conv2DGenerator
                     }
                 }
 
-                Blocking blocking = ChooseBlocking(s.OutChannels, s.OutHeight, s.OutWidth, taps.Count, paddedDestination: false);
+                (Blocking blocking, _) = ChooseBlocking(s.OutChannels, s.OutHeight, s.OutWidth, taps.Count, paddedDestination: false);
                 return new BlockKernelPlan(
                     "ForwardSample",
                     "One sample's forward pass: output[k,i,j] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].",
@@ -106,7 +115,8 @@ public sealed partial class Conv2DGenerator
         /// from output-gradient rows (y + padTop − r·dilation) / stride. Taps that would meet the zeros of a
         /// stride-dilated gradient are never emitted.
         /// </summary>
-        private static DataPlan PlanBackwardData(LayerShape s)
+        /// <returns>The plan and its estimated cycles per sample (see <see cref="ChooseBlocking"/>).</returns>
+        private static (DataPlan Plan, double Cost) PlanBackwardData(LayerShape s)
         {
             checked
             {
@@ -134,13 +144,15 @@ public sealed partial class Conv2DGenerator
 
                 // Choose each phase's blocking first: the packed width must cover its widest vector read.
                 var choices = new List<(AxisPhase Row, AxisPhase Column, Blocking Blocking, int Taps)>();
+                double cost = 0;
                 int lastRow = rowOffset + s.OutHeight - 1, lastColumn = columnOffset + s.OutWidth - 1;
                 foreach (AxisPhase rowPhase in rowPhases)
                 {
                     foreach (AxisPhase columnPhase in columnPhases)
                     {
                         int tapCount = rowPhase.Taps.Count * columnPhase.Taps.Count;
-                        Blocking blocking = ChooseBlocking(s.InChannels, rowPhase.Count, columnPhase.Count, tapCount, paddedDestination: st > 1);
+                        (Blocking blocking, double phaseCost) = ChooseBlocking(s.InChannels, rowPhase.Count, columnPhase.Count, tapCount, paddedDestination: st > 1);
+                        cost += phaseCost * s.OutChannels;
                         choices.Add((rowPhase, columnPhase, blocking, tapCount));
                         int lastVectorColumn = st > 1
                             ? RoundUp(columnPhase.Count, blocking.BlockColumns) - 1
@@ -215,8 +227,134 @@ public sealed partial class Conv2DGenerator
                             taps.ToEquatableArray())));
                 }
 
-                return new DataPlan(pack, phases.ToEquatableArray(), scratchLength, ClearFirst: !(rowsCovered && columnsCovered));
+                return (new DataPlan(pack, phases.ToEquatableArray(), scratchLength, ClearFirst: !(rowsCovered && columnsCovered)), cost);
             }
+        }
+
+        /// <summary>
+        /// Backward-data in the transposed form (see <see cref="TransposedDataPlan"/>), when it applies and its estimated
+        /// cost is below <paramref name="directCost"/>, the full correlation's. It applies at stride 1 when a tap column's
+        /// shift, s·dilation, stays inside one vector and a block's S accumulators per row fit the registers.
+        /// </summary>
+        private static TransposedDataPlan? PlanTransposedBackwardData(LayerShape s, double directCost)
+        {
+            checked
+            {
+                int d = s.Dilation, kernelWidth = s.KernelWidth;
+                if (s.Stride != 1 || (kernelWidth - 1) * d >= Lanes || kernelWidth > MaxAccumulators)
+                {
+                    return null;
+                }
+
+                int vectors = Ceiling(s.OutWidth, Lanes);
+                if ((vectors + 1) * Lanes > MaxRowBufferFloats / MaxAccumulators)
+                {
+                    // The row buffer lives on the stack: very wide rows keep the full correlation.
+                    return null;
+                }
+
+                TransposedDataPlan? best = null;
+
+                // The estimate leaves out the row buffer's round trip through memory: the transposed form must win by a
+                // fifth. Where both do the same multiply-adds (same-padded 3×3 layers), the full correlation stays.
+                double bestCost = directCost * TransposedMargin;
+                for (int cb = 1; cb <= Math.Min(s.InChannels, MaxAccumulators); cb++)
+                {
+                    for (int rb = 1; rb <= Math.Min(s.InHeight, MaxAccumulators); rb++)
+                    {
+                        int accumulators = cb * rb * kernelWidth;
+                        if (accumulators > MaxAccumulators || accumulators + rb + 1 > VectorRegisters)
+                        {
+                            continue;
+                        }
+
+                        List<RowSegment> segments = RowSegments(s, rb);
+                        int statements = segments.Sum(segment => segment.Pairs.Count) * kernelWidth * cb;
+                        if (statements > MaxUnrolledMultiplyAdds)
+                        {
+                            continue;
+                        }
+
+                        // Per block and gradient vector: for every kernel row, its gradient rows are loaded and cb·S weights
+                        // broadcast for cb·S FMAs per row, two of each a cycle; then per row S − 1 shifts (a permute, two
+                        // masks and two adds, about 1.5 cycles) and two stores. Per block, the rows are copied out.
+                        double combine = cb * rb * ((1.5 * (kernelWidth - 1)) + 1);
+                        double copy = cb * rb * (Ceiling(s.InWidth, Lanes) + 1.0);
+                        double cost = 0;
+                        foreach (RowSegment segment in segments)
+                        {
+                            double perChannel = 0;
+                            foreach (IGrouping<int, RowTap> kernelRow in segment.Pairs.GroupBy(pair => pair.KernelRow))
+                            {
+                                int rows = kernelRow.Count();
+                                perChannel += Math.Max(rows * cb * kernelWidth, rows + (cb * kernelWidth)) / 2.0;
+                            }
+
+                            cost += segment.Blocks * (double)Ceiling(s.InChannels, cb) * ((vectors * ((s.OutChannels * perChannel) + combine)) + copy);
+                        }
+
+                        if (cost < bestCost - 1e-9 || (best is not null && Math.Abs(cost - bestCost) < 1e-9 && accumulators > best.ChannelBlock * best.RowBlock * kernelWidth))
+                        {
+                            best = new TransposedDataPlan(cb, rb, vectors, segments.ToEquatableArray());
+                            bestCost = cost;
+                        }
+                    }
+                }
+
+                return best;
+            }
+        }
+
+        /// <summary>
+        /// Input-gradient rows in blocks of <paramref name="rb"/> (the last block overlapping its neighbour when rb does not
+        /// divide the height), each with the (block row, kernel row) pairs whose gradient row exists; consecutive blocks
+        /// with the same pairs form one segment.
+        /// </summary>
+        private static List<RowSegment> RowSegments(LayerShape s, int rb)
+        {
+            var starts = new List<int>();
+            for (int y0 = 0; y0 + rb <= s.InHeight; y0 += rb)
+            {
+                starts.Add(y0);
+            }
+
+            if (s.InHeight % rb != 0)
+            {
+                starts.Add(s.InHeight - rb);
+            }
+
+            var segments = new List<RowSegment>();
+            foreach (int y0 in starts)
+            {
+                var pairs = new List<RowTap>();
+                for (int row = 0; row < rb; row++)
+                {
+                    for (int r = 0; r < s.KernelHeight; r++)
+                    {
+                        // Input row y0 + row is padded row y0 + row + padTop = i + r·dilation for gradient row i.
+                        int offset = row + s.PadTop - (r * s.Dilation);
+                        int i = y0 + offset;
+                        if (i >= 0 && i < s.OutHeight)
+                        {
+                            pairs.Add(new RowTap(row, r, offset));
+                        }
+                    }
+                }
+
+                EquatableArray<RowTap> key = pairs.ToEquatableArray();
+                RowSegment? last = segments.Count > 0 ? segments[segments.Count - 1] : null;
+                if (last is not null && last.Pairs.Equals(key) && last.FirstRow + (last.Blocks * rb) == y0)
+                {
+                    segments[segments.Count - 1] = last with { Blocks = last.Blocks + 1 };
+                }
+                else
+                {
+                    // A block can have no pairs (rows only padding reaches): it still writes its zeros.
+                    segments.Add(new RowSegment(y0, 1, key));
+                }
+            }
+
+            return segments;
         }
 
         /// <summary>
@@ -290,7 +428,8 @@ public sealed partial class Conv2DGenerator
         /// Picks channels × rows × vectors per block minimising estimated cycles: FMAs, loads and broadcasts issue two
         /// a cycle each; overlapping edge blocks count as wasted work.
         /// </summary>
-        internal static Blocking ChooseBlocking(int channels, int rows, int columns, int taps, bool paddedDestination)
+        /// <returns>The blocking and its estimated cycles per source channel.</returns>
+        internal static (Blocking Blocking, double Cost) ChooseBlocking(int channels, int rows, int columns, int taps, bool paddedDestination)
         {
             int accumulatorLimit = Math.Max(1, Math.Min(MaxAccumulators, MaxUnrolledMultiplyAdds / Math.Max(1, taps)));
             Blocking? best = null;
@@ -326,7 +465,7 @@ public sealed partial class Conv2DGenerator
                 }
             }
 
-            return best ?? new Blocking(1, 1, 1);
+            return best is null ? (new Blocking(1, 1, 1), double.MaxValue) : (best, bestCost);
         }
 
         /// <summary>The output positions of one axis phase of backward-data and the taps that reach it.</summary>

@@ -66,6 +66,54 @@ internal sealed record DataPhasePlan(int RowPhase, int ColumnPhase, int RowStart
 /// <param name="ClearFirst">Some input positions meet no tap (their gradient is zero), so the gradient is cleared before the phases are scattered.</param>
 internal sealed record DataPlan(PackPlan OutputGradPack, EquatableArray<DataPhasePlan> Phases, int ScratchLength, bool ClearFirst);
 
+/// <summary>
+/// Backward-data at stride 1 in the transposed form: instead of correlating a zero-margined gradient with the flipped
+/// kernel (most of whose taps meet zeros when the output is small), each accumulator sums
+/// <c>w'[k,c,r,s] · outputGrad[k, y + padTop − r·dilation, 8v … 8v+7]</c> for one tap column s, and the S sums are
+/// then shifted by s·dilation lanes and added into the input-gradient row. Only products of real gradient values are
+/// computed: the taps of rows that fall outside the gradient are left out at compile time.
+/// </summary>
+/// <param name="ChannelBlock">Input-gradient channels per block (cb).</param>
+/// <param name="RowBlock">Input-gradient rows per block (rb).</param>
+/// <param name="Vectors">8-float vectors per (zero-padded) output-gradient row.</param>
+/// <param name="Segments">The row blocks in order: runs of blocks with the same taps become one loop.</param>
+internal sealed record TransposedDataPlan(
+    int ChannelBlock,
+    int RowBlock,
+    int Vectors,
+    EquatableArray<RowSegment> Segments)
+{
+    /// <summary>Floats per row of the per-block row buffer: the shifted sums reach up to one vector past the gradient row.</summary>
+    public int RowBufferPitch => (Vectors + 1) * Blocking.Lanes;
+
+    public int RowBufferLength => ChannelBlock * RowBlock * RowBufferPitch;
+}
+
+/// <summary>
+/// <paramref name="Blocks"/> consecutive row blocks starting at input-gradient row <paramref name="FirstRow"/>, every one
+/// with the same (block row, kernel row) pairs.
+/// </summary>
+internal sealed record RowSegment(int FirstRow, int Blocks, EquatableArray<RowTap> Pairs)
+{
+    /// <summary>The smallest gradient-row offset of any pair: the block's gradient origin, so every load offset is ≥ 0.</summary>
+    public int GradientRowBase
+    {
+        get
+        {
+            int min = int.MaxValue;
+            foreach (RowTap pair in Pairs)
+            {
+                min = System.Math.Min(min, pair.GradientRowOffset);
+            }
+
+            return min;
+        }
+    }
+}
+
+/// <summary>Kernel row <paramref name="KernelRow"/> feeds block row <paramref name="Row"/> from output-gradient row y0 + <paramref name="GradientRowOffset"/>.</summary>
+internal sealed record RowTap(int Row, int KernelRow, int GradientRowOffset);
+
 /// <summary>Backward-weights: accumulators per (channel block, tap group), reduced over output pixels.</summary>
 internal sealed record WeightsPlan(int ChannelBlock, int OutputGradRowPitch, int OutputGradChannelPitch, EquatableArray<EquatableArray<TapPlan>> TapGroups)
 {
@@ -84,11 +132,15 @@ internal sealed record WeightsPlan(int ChannelBlock, int OutputGradRowPitch, int
     }
 }
 
-/// <summary>Everything the Emitter needs to write one layer.</summary>
+/// <summary>
+/// Everything the Emitter needs to write one layer. Backward-data runs <paramref name="TransposedBackwardData"/> when the
+/// planner chose it (stride 1, where it does less work), and the phases of <paramref name="BackwardData"/> otherwise.
+/// </summary>
 internal sealed record LayerPlan(
     LayerTypeInfo Type,
     LayerShape Shape,
     PackPlan InputPack,
     BlockKernelPlan Forward,
     DataPlan BackwardData,
+    TransposedDataPlan? TransposedBackwardData,
     WeightsPlan BackwardWeights);

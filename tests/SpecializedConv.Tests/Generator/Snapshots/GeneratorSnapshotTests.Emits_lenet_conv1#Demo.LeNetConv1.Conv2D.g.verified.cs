@@ -121,20 +121,13 @@ namespace SpecializedConv.Generated
         private const int PackedInputPhasePitch = 784;
         private const int PackedInputChannelPitch = 784;
         private const int PackedInputLength = 784;
-        // Backward-data reads the output gradient with zero margins: row r·dilation back and column s·dilation back stay inside.
-        private const int PackedOutputGradRowOffset = 4;
-        private const int PackedOutputGradColumnOffset = 4;
-        private const int PackedOutputGradRowPitch = 32;
-        private const int PackedOutputGradChannelPitch = 1024;
-        private const int PackedOutputGradLength = 6144;
-        // Backward-weights reads the output gradient with rows padded by zeros to whole vectors.
+        // Both backward passes read the output gradient with rows padded by zeros to whole vectors.
         private const int PaddedOutputGradRowPitch = 24;
         private const int PaddedOutputGradChannelPitch = 576;
         private const int PaddedOutputGradLength = 3456;
 
         // Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.
         [ThreadStatic] private static float[]? t_packedInput;
-        [ThreadStatic] private static float[]? t_packedOutputGrad;
         [ThreadStatic] private static float[]? t_paddedOutputGrad;
 
         public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output)
@@ -170,15 +163,14 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            float[] packed = KernelSupport.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);
+            float[] paddedGrad = KernelSupport.Scratch(ref t_paddedOutputGrad, PaddedOutputGradLength);
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), packed, OutChannels, OutHeight, OutWidth, PackedOutputGradRowOffset, PackedOutputGradColumnOffset, 1, PackedOutputGradChannelPitch, PackedOutputGradChannelPitch, PackedOutputGradRowPitch);
-                Span<float> sampleGrad = inputGrad.Slice(n * InputLength, InputLength);
-                BackwardDataSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(sampleGrad));
+                KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), paddedGrad, OutChannels, OutHeight, OutWidth, 0, 0, 1, PaddedOutputGradChannelPitch, PaddedOutputGradChannelPitch, PaddedOutputGradRowPitch);
+                BackwardDataSample(ref MemoryMarshal.GetArrayDataReference(paddedGrad), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, InputLength)));
             }
-        }
 
+        }
         public static void BackwardWeights(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> weightGrad, Span<float> biasGrad)
         {
             int batch = KernelSupport.BatchCount(input.Length, InputLength, nameof(input));
@@ -611,474 +603,514 @@ namespace SpecializedConv.Generated
         }
 
         /// <summary>
-        /// One sample's input gradient: inputGrad[c,y,x] = Σ_k Σ_taps w'[k,c,r,s] · outputGrad[k, y + padTop − r·dilation, x + padLeft − s·dilation] (a full correlation with the flipped kernel).
+        /// One sample's input gradient, inputGrad[c,y,x] = Σ_k Σ_r Σ_s w'[k,c,r,s] · outputGrad[k, y + padTop − r·dilation, x + padLeft − s·dilation],
+        /// computed column-tap by column-tap: a_c_ρ_s sums w'[k,c,r,s] · outputGrad[k, y0 + ρ + padTop − r·dilation, 8v … 8v+7] over k and r, and
+        /// belongs s columns to the right; the shifted sums are added into a row buffer, then copied out.
         /// </summary>
         /// <remarks>
-        /// Blocks of 1 output channel(s) × 4 row(s) × 16 columns: 8 Vector256 accumulators, 25 taps unrolled,
-        /// a loop over the 6 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
+        /// Blocks of 1 input channel(s) × 2 row(s) × 5 column taps: 10 Vector256 accumulators per gradient vector, a loop over
+        /// the 6 output channels. Only real gradient values are multiplied: kernel rows whose gradient row lies outside the
+        /// 24 rows are left out of each block at compile time, and each gradient row is read as 3 vector(s), not as a padded input row.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BackwardDataSample(ref float source, ref float weights, ref float destination)
+        private static void BackwardDataSample(ref float outputGrad, ref float weights, ref float inputGrad)
         {
+            // Row ρ of channel c of the block accumulates in rows[(c·2 + ρ)·32 …]: input-gradient columns x − 0 (x = 0 … 31).
+            ref float rows = ref MemoryMarshal.GetReference(stackalloc float[64]);
+            Vector256<float> g_0, g_1, wk, low, high, t;
             for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
-                int k0 = channelBlock * 1;
-                for (int rowBlock = 0; rowBlock < 7; rowBlock++)
+                int c0 = channelBlock * 1;
+                // Input-gradient rows 0 … 1; row y0+0: kernel rows 0, row y0+1: kernel rows 0 1.
                 {
-                    int i0 = rowBlock * 4;
-                    for (int columnBlock = 0; columnBlock < 2; columnBlock++)
+                    const int y0 = 0;
+                    Vector256<float>.Zero.StoreUnsafe(ref rows, 0);
+                    Vector256<float>.Zero.StoreUnsafe(ref rows, 32);
+                    for (int v = 0; v < 3; v++)
                     {
-                        int j0 = Math.Min(columnBlock * 16, 12);
-                        // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at zero.
-                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_0_1 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_1_1 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_2_1 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero, a_0_3_1 = Vector256<float>.Zero;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 32) + j0);
-                        ref float w = ref Unsafe.Add(ref weights, k0 * 25);
-                        for (int c = 0; c < 6; c++)
+                        // Accumulator a_c_ρ_s: channel c0+c, row y0+ρ, tap column s; lanes are gradient columns 8v … 8v+7.
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_0_1 = Vector256<float>.Zero, a_0_0_2 = Vector256<float>.Zero, a_0_0_3 = Vector256<float>.Zero, a_0_0_4 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_1_1 = Vector256<float>.Zero, a_0_1_2 = Vector256<float>.Zero, a_0_1_3 = Vector256<float>.Zero, a_0_1_4 = Vector256<float>.Zero;
+                        ref float g = ref Unsafe.Add(ref outputGrad, (y0 * 24) + (v * 8));
+                        ref float w = ref Unsafe.Add(ref weights, c0 * 25);
+                        for (int k = 0; k < 6; k++)
                         {
-                            Vector256<float> w_0, x;
-                            // Kernel row 0: taps (0,0) … (0,4).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
-                            x = Vector256.LoadUnsafe(ref src, 132);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 140);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 164);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 172);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 196);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 204);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 228);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 236);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
-                            x = Vector256.LoadUnsafe(ref src, 131);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 139);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 163);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 171);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 195);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 203);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 227);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 235);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
-                            x = Vector256.LoadUnsafe(ref src, 130);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 138);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 162);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 170);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 194);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 202);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 226);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 234);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
-                            x = Vector256.LoadUnsafe(ref src, 129);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 137);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 161);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 169);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 193);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 201);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 225);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 233);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
-                            x = Vector256.LoadUnsafe(ref src, 128);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 136);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 160);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 168);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 192);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 200);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 224);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 232);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            // Kernel row 1: taps (1,0) … (1,4).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
-                            x = Vector256.LoadUnsafe(ref src, 100);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 132);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 140);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 164);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 172);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 196);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 204);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
-                            x = Vector256.LoadUnsafe(ref src, 99);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 107);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 131);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 139);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 163);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 171);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 195);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 203);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 106);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 130);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 138);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 162);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 170);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 194);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 202);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 105);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 129);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 137);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 161);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 169);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 193);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 201);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 9));
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 104);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 128);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 136);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 160);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 168);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 192);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 200);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            // Kernel row 2: taps (2,0) … (2,4).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 10));
-                            x = Vector256.LoadUnsafe(ref src, 68);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 76);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 100);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 132);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 140);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 164);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 172);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 11));
-                            x = Vector256.LoadUnsafe(ref src, 67);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 75);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 99);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 107);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 131);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 139);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 163);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 171);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 12));
-                            x = Vector256.LoadUnsafe(ref src, 66);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 106);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 130);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 138);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 162);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 170);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 13));
-                            x = Vector256.LoadUnsafe(ref src, 65);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 105);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 129);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 137);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 161);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 169);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 14));
-                            x = Vector256.LoadUnsafe(ref src, 64);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 104);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 128);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 136);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 160);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 168);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            // Kernel row 3: taps (3,0) … (3,4).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 15));
-                            x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 44);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 68);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 76);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 100);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 132);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 140);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 16));
-                            x = Vector256.LoadUnsafe(ref src, 35);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 43);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 67);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 75);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 99);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 107);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 131);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 139);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 17));
-                            x = Vector256.LoadUnsafe(ref src, 34);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 42);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 66);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 106);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 130);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 138);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 18));
-                            x = Vector256.LoadUnsafe(ref src, 33);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 41);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 65);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 105);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 129);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 137);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 19));
-                            x = Vector256.LoadUnsafe(ref src, 32);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 40);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 64);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 104);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 128);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 136);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            // Kernel row 4: taps (4,0) … (4,4).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 20));
-                            x = Vector256.LoadUnsafe(ref src, 4);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 12);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 44);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 68);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 76);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 100);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 21));
-                            x = Vector256.LoadUnsafe(ref src, 3);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 11);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 35);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 43);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 67);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 75);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 99);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 107);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 22));
-                            x = Vector256.LoadUnsafe(ref src, 2);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 10);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 34);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 42);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 66);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 106);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 23));
-                            x = Vector256.LoadUnsafe(ref src, 1);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 9);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 33);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 41);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 65);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 105);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 24));
-                            x = Vector256.LoadUnsafe(ref src, 0);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 8);
-                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 32);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 40);
-                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 64);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1);
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 104);
-                            a_0_3_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_1);
-                            src = ref Unsafe.Add(ref src, 1024);
+                            // Kernel row 0: row y0+0 from gradient row y0, row y0+1 from gradient row y0 + 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 0);
+                            g_1 = Vector256.LoadUnsafe(ref g, 24);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 1: row y0+1 from gradient row y0.
+                            g_1 = Vector256.LoadUnsafe(ref g, 0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 9));
+                            a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            g = ref Unsafe.Add(ref g, 576);
                             w = ref Unsafe.Add(ref w, 25);
                         }
 
-                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 784) + (i0 * 28) + j0);
-                        a_0_0_0.StoreUnsafe(ref dst, 0);
-                        a_0_0_1.StoreUnsafe(ref dst, 8);
-                        a_0_1_0.StoreUnsafe(ref dst, 28);
-                        a_0_1_1.StoreUnsafe(ref dst, 36);
-                        a_0_2_0.StoreUnsafe(ref dst, 56);
-                        a_0_2_1.StoreUnsafe(ref dst, 64);
-                        a_0_3_0.StoreUnsafe(ref dst, 84);
-                        a_0_3_1.StoreUnsafe(ref dst, 92);
+                        // Tap column s belongs s·dilation columns to the right: rotate its lanes, the low ones go to this vector (low) and the
+                        // ones that wrap around to the next (high).
+                        low = a_0_0_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_0_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        (Vector256.LoadUnsafe(ref rows, (nuint)(0 + (v * 8))) + low).StoreUnsafe(ref rows, (nuint)(0 + (v * 8)));
+                        high.StoreUnsafe(ref rows, (nuint)(8 + (v * 8)));
+                        low = a_0_1_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_1_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        (Vector256.LoadUnsafe(ref rows, (nuint)(32 + (v * 8))) + low).StoreUnsafe(ref rows, (nuint)(32 + (v * 8)));
+                        high.StoreUnsafe(ref rows, (nuint)(40 + (v * 8)));
+                    }
+
+                    // Copy columns 0 … 27 of each row buffer out to the input gradient.
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 784) + ((y0 + 0) * 28));
+                        Vector256.LoadUnsafe(ref rows, 0).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 8).StoreUnsafe(ref dst, 8); Vector256.LoadUnsafe(ref rows, 16).StoreUnsafe(ref dst, 16); Vector256.LoadUnsafe(ref rows, 20).StoreUnsafe(ref dst, 20);
+                    }
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 784) + ((y0 + 1) * 28));
+                        Vector256.LoadUnsafe(ref rows, 32).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 40).StoreUnsafe(ref dst, 8); Vector256.LoadUnsafe(ref rows, 48).StoreUnsafe(ref dst, 16); Vector256.LoadUnsafe(ref rows, 52).StoreUnsafe(ref dst, 20);
+                    }
+                }
+                // Input-gradient rows 2 … 3; row y0+0: kernel rows 0 1 2, row y0+1: kernel rows 0 1 2 3.
+                {
+                    const int y0 = 2;
+                    Vector256<float>.Zero.StoreUnsafe(ref rows, 0);
+                    Vector256<float>.Zero.StoreUnsafe(ref rows, 32);
+                    for (int v = 0; v < 3; v++)
+                    {
+                        // Accumulator a_c_ρ_s: channel c0+c, row y0+ρ, tap column s; lanes are gradient columns 8v … 8v+7.
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_0_1 = Vector256<float>.Zero, a_0_0_2 = Vector256<float>.Zero, a_0_0_3 = Vector256<float>.Zero, a_0_0_4 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_1_1 = Vector256<float>.Zero, a_0_1_2 = Vector256<float>.Zero, a_0_1_3 = Vector256<float>.Zero, a_0_1_4 = Vector256<float>.Zero;
+                        ref float g = ref Unsafe.Add(ref outputGrad, ((y0 - 2) * 24) + (v * 8));
+                        ref float w = ref Unsafe.Add(ref weights, c0 * 25);
+                        for (int k = 0; k < 6; k++)
+                        {
+                            // Kernel row 0: row y0+0 from gradient row y0, row y0+1 from gradient row y0 + 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 48);
+                            g_1 = Vector256.LoadUnsafe(ref g, 72);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 1: row y0+0 from gradient row y0 − 1, row y0+1 from gradient row y0.
+                            g_0 = Vector256.LoadUnsafe(ref g, 24);
+                            g_1 = Vector256.LoadUnsafe(ref g, 48);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 9));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 2: row y0+0 from gradient row y0 − 2, row y0+1 from gradient row y0 − 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 0);
+                            g_1 = Vector256.LoadUnsafe(ref g, 24);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 10));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 11));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 12));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 13));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 14));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 3: row y0+1 from gradient row y0 − 2.
+                            g_1 = Vector256.LoadUnsafe(ref g, 0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 15));
+                            a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 16));
+                            a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 17));
+                            a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 18));
+                            a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 19));
+                            a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            g = ref Unsafe.Add(ref g, 576);
+                            w = ref Unsafe.Add(ref w, 25);
+                        }
+
+                        // Tap column s belongs s·dilation columns to the right: rotate its lanes, the low ones go to this vector (low) and the
+                        // ones that wrap around to the next (high).
+                        low = a_0_0_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_0_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        (Vector256.LoadUnsafe(ref rows, (nuint)(0 + (v * 8))) + low).StoreUnsafe(ref rows, (nuint)(0 + (v * 8)));
+                        high.StoreUnsafe(ref rows, (nuint)(8 + (v * 8)));
+                        low = a_0_1_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_1_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        (Vector256.LoadUnsafe(ref rows, (nuint)(32 + (v * 8))) + low).StoreUnsafe(ref rows, (nuint)(32 + (v * 8)));
+                        high.StoreUnsafe(ref rows, (nuint)(40 + (v * 8)));
+                    }
+
+                    // Copy columns 0 … 27 of each row buffer out to the input gradient.
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 784) + ((y0 + 0) * 28));
+                        Vector256.LoadUnsafe(ref rows, 0).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 8).StoreUnsafe(ref dst, 8); Vector256.LoadUnsafe(ref rows, 16).StoreUnsafe(ref dst, 16); Vector256.LoadUnsafe(ref rows, 20).StoreUnsafe(ref dst, 20);
+                    }
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 784) + ((y0 + 1) * 28));
+                        Vector256.LoadUnsafe(ref rows, 32).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 40).StoreUnsafe(ref dst, 8); Vector256.LoadUnsafe(ref rows, 48).StoreUnsafe(ref dst, 16); Vector256.LoadUnsafe(ref rows, 52).StoreUnsafe(ref dst, 20);
+                    }
+                }
+                // Input-gradient rows 4 … 23, 2 at a time; row y0+0: kernel rows 0 1 2 3 4, row y0+1: kernel rows 0 1 2 3 4.
+                for (int y0 = 4; y0 <= 22; y0 += 2)
+                {
+                    Vector256<float>.Zero.StoreUnsafe(ref rows, 0);
+                    Vector256<float>.Zero.StoreUnsafe(ref rows, 32);
+                    for (int v = 0; v < 3; v++)
+                    {
+                        // Accumulator a_c_ρ_s: channel c0+c, row y0+ρ, tap column s; lanes are gradient columns 8v … 8v+7.
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_0_1 = Vector256<float>.Zero, a_0_0_2 = Vector256<float>.Zero, a_0_0_3 = Vector256<float>.Zero, a_0_0_4 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_1_1 = Vector256<float>.Zero, a_0_1_2 = Vector256<float>.Zero, a_0_1_3 = Vector256<float>.Zero, a_0_1_4 = Vector256<float>.Zero;
+                        ref float g = ref Unsafe.Add(ref outputGrad, ((y0 - 4) * 24) + (v * 8));
+                        ref float w = ref Unsafe.Add(ref weights, c0 * 25);
+                        for (int k = 0; k < 6; k++)
+                        {
+                            // Kernel row 0: row y0+0 from gradient row y0, row y0+1 from gradient row y0 + 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 96);
+                            g_1 = Vector256.LoadUnsafe(ref g, 120);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 1: row y0+0 from gradient row y0 − 1, row y0+1 from gradient row y0.
+                            g_0 = Vector256.LoadUnsafe(ref g, 72);
+                            g_1 = Vector256.LoadUnsafe(ref g, 96);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 9));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 2: row y0+0 from gradient row y0 − 2, row y0+1 from gradient row y0 − 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 48);
+                            g_1 = Vector256.LoadUnsafe(ref g, 72);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 10));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 11));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 12));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 13));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 14));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 3: row y0+0 from gradient row y0 − 3, row y0+1 from gradient row y0 − 2.
+                            g_0 = Vector256.LoadUnsafe(ref g, 24);
+                            g_1 = Vector256.LoadUnsafe(ref g, 48);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 15));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 16));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 17));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 18));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 19));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 4: row y0+0 from gradient row y0 − 4, row y0+1 from gradient row y0 − 3.
+                            g_0 = Vector256.LoadUnsafe(ref g, 0);
+                            g_1 = Vector256.LoadUnsafe(ref g, 24);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 20));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 21));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 22));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 23));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 24));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            g = ref Unsafe.Add(ref g, 576);
+                            w = ref Unsafe.Add(ref w, 25);
+                        }
+
+                        // Tap column s belongs s·dilation columns to the right: rotate its lanes, the low ones go to this vector (low) and the
+                        // ones that wrap around to the next (high).
+                        low = a_0_0_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_0_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        (Vector256.LoadUnsafe(ref rows, (nuint)(0 + (v * 8))) + low).StoreUnsafe(ref rows, (nuint)(0 + (v * 8)));
+                        high.StoreUnsafe(ref rows, (nuint)(8 + (v * 8)));
+                        low = a_0_1_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_1_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        (Vector256.LoadUnsafe(ref rows, (nuint)(32 + (v * 8))) + low).StoreUnsafe(ref rows, (nuint)(32 + (v * 8)));
+                        high.StoreUnsafe(ref rows, (nuint)(40 + (v * 8)));
+                    }
+
+                    // Copy columns 0 … 27 of each row buffer out to the input gradient.
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 784) + ((y0 + 0) * 28));
+                        Vector256.LoadUnsafe(ref rows, 0).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 8).StoreUnsafe(ref dst, 8); Vector256.LoadUnsafe(ref rows, 16).StoreUnsafe(ref dst, 16); Vector256.LoadUnsafe(ref rows, 20).StoreUnsafe(ref dst, 20);
+                    }
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 784) + ((y0 + 1) * 28));
+                        Vector256.LoadUnsafe(ref rows, 32).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 40).StoreUnsafe(ref dst, 8); Vector256.LoadUnsafe(ref rows, 48).StoreUnsafe(ref dst, 16); Vector256.LoadUnsafe(ref rows, 52).StoreUnsafe(ref dst, 20);
+                    }
+                }
+                // Input-gradient rows 24 … 25; row y0+0: kernel rows 1 2 3 4, row y0+1: kernel rows 2 3 4.
+                {
+                    const int y0 = 24;
+                    Vector256<float>.Zero.StoreUnsafe(ref rows, 0);
+                    Vector256<float>.Zero.StoreUnsafe(ref rows, 32);
+                    for (int v = 0; v < 3; v++)
+                    {
+                        // Accumulator a_c_ρ_s: channel c0+c, row y0+ρ, tap column s; lanes are gradient columns 8v … 8v+7.
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_0_1 = Vector256<float>.Zero, a_0_0_2 = Vector256<float>.Zero, a_0_0_3 = Vector256<float>.Zero, a_0_0_4 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_1_1 = Vector256<float>.Zero, a_0_1_2 = Vector256<float>.Zero, a_0_1_3 = Vector256<float>.Zero, a_0_1_4 = Vector256<float>.Zero;
+                        ref float g = ref Unsafe.Add(ref outputGrad, ((y0 - 4) * 24) + (v * 8));
+                        ref float w = ref Unsafe.Add(ref weights, c0 * 25);
+                        for (int k = 0; k < 6; k++)
+                        {
+                            // Kernel row 1: row y0+0 from gradient row y0 − 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 72);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 9));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4);
+                            // Kernel row 2: row y0+0 from gradient row y0 − 2, row y0+1 from gradient row y0 − 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 48);
+                            g_1 = Vector256.LoadUnsafe(ref g, 72);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 10));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 11));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 12));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 13));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 14));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 3: row y0+0 from gradient row y0 − 3, row y0+1 from gradient row y0 − 2.
+                            g_0 = Vector256.LoadUnsafe(ref g, 24);
+                            g_1 = Vector256.LoadUnsafe(ref g, 48);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 15));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 16));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 17));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 18));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 19));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 4: row y0+0 from gradient row y0 − 4, row y0+1 from gradient row y0 − 3.
+                            g_0 = Vector256.LoadUnsafe(ref g, 0);
+                            g_1 = Vector256.LoadUnsafe(ref g, 24);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 20));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 21));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 22));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 23));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 24));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            g = ref Unsafe.Add(ref g, 576);
+                            w = ref Unsafe.Add(ref w, 25);
+                        }
+
+                        // Tap column s belongs s·dilation columns to the right: rotate its lanes, the low ones go to this vector (low) and the
+                        // ones that wrap around to the next (high).
+                        low = a_0_0_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_0_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        (Vector256.LoadUnsafe(ref rows, (nuint)(0 + (v * 8))) + low).StoreUnsafe(ref rows, (nuint)(0 + (v * 8)));
+                        high.StoreUnsafe(ref rows, (nuint)(8 + (v * 8)));
+                        low = a_0_1_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_1_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        (Vector256.LoadUnsafe(ref rows, (nuint)(32 + (v * 8))) + low).StoreUnsafe(ref rows, (nuint)(32 + (v * 8)));
+                        high.StoreUnsafe(ref rows, (nuint)(40 + (v * 8)));
+                    }
+
+                    // Copy columns 0 … 27 of each row buffer out to the input gradient.
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 784) + ((y0 + 0) * 28));
+                        Vector256.LoadUnsafe(ref rows, 0).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 8).StoreUnsafe(ref dst, 8); Vector256.LoadUnsafe(ref rows, 16).StoreUnsafe(ref dst, 16); Vector256.LoadUnsafe(ref rows, 20).StoreUnsafe(ref dst, 20);
+                    }
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 784) + ((y0 + 1) * 28));
+                        Vector256.LoadUnsafe(ref rows, 32).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 40).StoreUnsafe(ref dst, 8); Vector256.LoadUnsafe(ref rows, 48).StoreUnsafe(ref dst, 16); Vector256.LoadUnsafe(ref rows, 52).StoreUnsafe(ref dst, 20);
+                    }
+                }
+                // Input-gradient rows 26 … 27; row y0+0: kernel rows 3 4, row y0+1: kernel rows 4.
+                {
+                    const int y0 = 26;
+                    Vector256<float>.Zero.StoreUnsafe(ref rows, 0);
+                    Vector256<float>.Zero.StoreUnsafe(ref rows, 32);
+                    for (int v = 0; v < 3; v++)
+                    {
+                        // Accumulator a_c_ρ_s: channel c0+c, row y0+ρ, tap column s; lanes are gradient columns 8v … 8v+7.
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_0_1 = Vector256<float>.Zero, a_0_0_2 = Vector256<float>.Zero, a_0_0_3 = Vector256<float>.Zero, a_0_0_4 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_1_1 = Vector256<float>.Zero, a_0_1_2 = Vector256<float>.Zero, a_0_1_3 = Vector256<float>.Zero, a_0_1_4 = Vector256<float>.Zero;
+                        ref float g = ref Unsafe.Add(ref outputGrad, ((y0 - 4) * 24) + (v * 8));
+                        ref float w = ref Unsafe.Add(ref weights, c0 * 25);
+                        for (int k = 0; k < 6; k++)
+                        {
+                            // Kernel row 3: row y0+0 from gradient row y0 − 3.
+                            g_0 = Vector256.LoadUnsafe(ref g, 24);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 15));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 16));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 17));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 18));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 19));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4);
+                            // Kernel row 4: row y0+0 from gradient row y0 − 4, row y0+1 from gradient row y0 − 3.
+                            g_0 = Vector256.LoadUnsafe(ref g, 0);
+                            g_1 = Vector256.LoadUnsafe(ref g, 24);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 20));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 21));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 22));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 23));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 24));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            g = ref Unsafe.Add(ref g, 576);
+                            w = ref Unsafe.Add(ref w, 25);
+                        }
+
+                        // Tap column s belongs s·dilation columns to the right: rotate its lanes, the low ones go to this vector (low) and the
+                        // ones that wrap around to the next (high).
+                        low = a_0_0_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_0_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        (Vector256.LoadUnsafe(ref rows, (nuint)(0 + (v * 8))) + low).StoreUnsafe(ref rows, (nuint)(0 + (v * 8)));
+                        high.StoreUnsafe(ref rows, (nuint)(8 + (v * 8)));
+                        low = a_0_1_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_1_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        (Vector256.LoadUnsafe(ref rows, (nuint)(32 + (v * 8))) + low).StoreUnsafe(ref rows, (nuint)(32 + (v * 8)));
+                        high.StoreUnsafe(ref rows, (nuint)(40 + (v * 8)));
+                    }
+
+                    // Copy columns 0 … 27 of each row buffer out to the input gradient.
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 784) + ((y0 + 0) * 28));
+                        Vector256.LoadUnsafe(ref rows, 0).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 8).StoreUnsafe(ref dst, 8); Vector256.LoadUnsafe(ref rows, 16).StoreUnsafe(ref dst, 16); Vector256.LoadUnsafe(ref rows, 20).StoreUnsafe(ref dst, 20);
+                    }
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 784) + ((y0 + 1) * 28));
+                        Vector256.LoadUnsafe(ref rows, 32).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 40).StoreUnsafe(ref dst, 8); Vector256.LoadUnsafe(ref rows, 48).StoreUnsafe(ref dst, 16); Vector256.LoadUnsafe(ref rows, 52).StoreUnsafe(ref dst, 20);
                     }
                 }
             }

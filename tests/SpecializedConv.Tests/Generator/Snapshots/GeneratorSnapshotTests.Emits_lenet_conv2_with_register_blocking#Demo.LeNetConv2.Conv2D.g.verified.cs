@@ -121,20 +121,13 @@ namespace SpecializedConv.Generated
         private const int PackedInputPhasePitch = 144;
         private const int PackedInputChannelPitch = 144;
         private const int PackedInputLength = 864;
-        // Backward-data reads the output gradient with zero margins: row r·dilation back and column s·dilation back stay inside.
-        private const int PackedOutputGradRowOffset = 4;
-        private const int PackedOutputGradColumnOffset = 4;
-        private const int PackedOutputGradRowPitch = 16;
-        private const int PackedOutputGradChannelPitch = 256;
-        private const int PackedOutputGradLength = 4096;
-        // Backward-weights reads the output gradient with rows padded by zeros to whole vectors.
+        // Both backward passes read the output gradient with rows padded by zeros to whole vectors.
         private const int PaddedOutputGradRowPitch = 8;
         private const int PaddedOutputGradChannelPitch = 64;
         private const int PaddedOutputGradLength = 1024;
 
         // Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.
         [ThreadStatic] private static float[]? t_packedInput;
-        [ThreadStatic] private static float[]? t_packedOutputGrad;
         [ThreadStatic] private static float[]? t_paddedOutputGrad;
 
         public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output)
@@ -170,15 +163,14 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            float[] packed = KernelSupport.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);
+            float[] paddedGrad = KernelSupport.Scratch(ref t_paddedOutputGrad, PaddedOutputGradLength);
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), packed, OutChannels, OutHeight, OutWidth, PackedOutputGradRowOffset, PackedOutputGradColumnOffset, 1, PackedOutputGradChannelPitch, PackedOutputGradChannelPitch, PackedOutputGradRowPitch);
-                Span<float> sampleGrad = inputGrad.Slice(n * InputLength, InputLength);
-                BackwardDataSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(sampleGrad));
+                KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), paddedGrad, OutChannels, OutHeight, OutWidth, 0, 0, 1, PaddedOutputGradChannelPitch, PaddedOutputGradChannelPitch, PaddedOutputGradRowPitch);
+                BackwardDataSample(ref MemoryMarshal.GetArrayDataReference(paddedGrad), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, InputLength)));
             }
-        }
 
+        }
         public static void BackwardWeights(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> weightGrad, Span<float> biasGrad)
         {
             int batch = KernelSupport.BatchCount(input.Length, InputLength, nameof(input));
@@ -507,404 +499,499 @@ namespace SpecializedConv.Generated
         }
 
         /// <summary>
-        /// One sample's input gradient: inputGrad[c,y,x] = Σ_k Σ_taps w'[k,c,r,s] · outputGrad[k, y + padTop − r·dilation, x + padLeft − s·dilation] (a full correlation with the flipped kernel).
+        /// One sample's input gradient, inputGrad[c,y,x] = Σ_k Σ_r Σ_s w'[k,c,r,s] · outputGrad[k, y + padTop − r·dilation, x + padLeft − s·dilation],
+        /// computed column-tap by column-tap: a_c_ρ_s sums w'[k,c,r,s] · outputGrad[k, y0 + ρ + padTop − r·dilation, 8v … 8v+7] over k and r, and
+        /// belongs s columns to the right; the shifted sums are added into a row buffer, then copied out.
         /// </summary>
         /// <remarks>
-        /// Blocks of 2 output channel(s) × 6 row(s) × 8 columns: 12 Vector256 accumulators, 25 taps unrolled,
-        /// a loop over the 16 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
+        /// Blocks of 1 input channel(s) × 2 row(s) × 5 column taps: 10 Vector256 accumulators per gradient vector, a loop over
+        /// the 16 output channels. Only real gradient values are multiplied: kernel rows whose gradient row lies outside the
+        /// 8 rows are left out of each block at compile time, and each gradient row is read as 1 vector(s), not as a padded input row.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BackwardDataSample(ref float source, ref float weights, ref float destination)
+        private static void BackwardDataSample(ref float outputGrad, ref float weights, ref float inputGrad)
         {
-            for (int channelBlock = 0; channelBlock < 3; channelBlock++)
+            // Row ρ of channel c of the block accumulates in rows[(c·2 + ρ)·16 …]: input-gradient columns x − 0 (x = 0 … 15).
+            ref float rows = ref MemoryMarshal.GetReference(stackalloc float[32]);
+            Vector256<float> g_0, g_1, wk, low, high, t;
+            for (int channelBlock = 0; channelBlock < 6; channelBlock++)
             {
-                int k0 = channelBlock * 2;
-                for (int rowBlock = 0; rowBlock < 2; rowBlock++)
+                int c0 = channelBlock * 1;
+                // Input-gradient rows 0 … 1; row y0+0: kernel rows 0, row y0+1: kernel rows 0 1.
                 {
-                    int i0 = rowBlock * 6;
-                    for (int columnBlock = 0; columnBlock < 2; columnBlock++)
+                    const int y0 = 0;
                     {
-                        int j0 = Math.Min(columnBlock * 8, 4);
-                        // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at zero.
-                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero, a_0_4_0 = Vector256<float>.Zero, a_0_5_0 = Vector256<float>.Zero;
-                        Vector256<float> a_1_0_0 = Vector256<float>.Zero, a_1_1_0 = Vector256<float>.Zero, a_1_2_0 = Vector256<float>.Zero, a_1_3_0 = Vector256<float>.Zero, a_1_4_0 = Vector256<float>.Zero, a_1_5_0 = Vector256<float>.Zero;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 16) + j0);
-                        ref float w = ref Unsafe.Add(ref weights, k0 * 25);
-                        for (int c = 0; c < 16; c++)
+                        // Accumulator a_c_ρ_s: channel c0+c, row y0+ρ, tap column s; lanes are gradient columns 0 … 7.
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_0_1 = Vector256<float>.Zero, a_0_0_2 = Vector256<float>.Zero, a_0_0_3 = Vector256<float>.Zero, a_0_0_4 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_1_1 = Vector256<float>.Zero, a_0_1_2 = Vector256<float>.Zero, a_0_1_3 = Vector256<float>.Zero, a_0_1_4 = Vector256<float>.Zero;
+                        ref float g = ref Unsafe.Add(ref outputGrad, (y0 * 8));
+                        ref float w = ref Unsafe.Add(ref weights, c0 * 25);
+                        for (int k = 0; k < 16; k++)
                         {
-                            Vector256<float> w_0, w_1, x;
-                            // Kernel row 0: taps (0,0) … (0,4).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 25));
-                            x = Vector256.LoadUnsafe(ref src, 68);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 84);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 100);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 116);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 132);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 148);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 26));
-                            x = Vector256.LoadUnsafe(ref src, 67);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 83);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 99);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 115);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 131);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 147);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 27));
-                            x = Vector256.LoadUnsafe(ref src, 66);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 82);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 114);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 130);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 146);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 28));
-                            x = Vector256.LoadUnsafe(ref src, 65);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 81);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 113);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 129);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 145);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 29));
-                            x = Vector256.LoadUnsafe(ref src, 64);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 80);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 112);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 128);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 144);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            // Kernel row 1: taps (1,0) … (1,4).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 30));
-                            x = Vector256.LoadUnsafe(ref src, 52);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 68);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 84);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 100);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 116);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 132);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 31));
-                            x = Vector256.LoadUnsafe(ref src, 51);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 67);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 83);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 99);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 115);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 131);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 32));
-                            x = Vector256.LoadUnsafe(ref src, 50);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 66);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 82);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 114);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 130);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 33));
-                            x = Vector256.LoadUnsafe(ref src, 49);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 65);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 81);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 113);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 129);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 9));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 34));
-                            x = Vector256.LoadUnsafe(ref src, 48);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 64);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 80);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 112);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 128);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            // Kernel row 2: taps (2,0) … (2,4).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 10));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 35));
-                            x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 52);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 68);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 84);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 100);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 116);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 11));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 36));
-                            x = Vector256.LoadUnsafe(ref src, 35);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 51);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 67);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 83);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 99);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 115);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 12));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 37));
-                            x = Vector256.LoadUnsafe(ref src, 34);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 50);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 66);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 82);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 114);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 13));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 38));
-                            x = Vector256.LoadUnsafe(ref src, 33);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 49);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 65);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 81);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 113);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 14));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 39));
-                            x = Vector256.LoadUnsafe(ref src, 32);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 48);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 64);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 80);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 112);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            // Kernel row 3: taps (3,0) … (3,4).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 15));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 40));
-                            x = Vector256.LoadUnsafe(ref src, 20);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 52);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 68);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 84);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 100);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 16));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 41));
-                            x = Vector256.LoadUnsafe(ref src, 19);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 35);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 51);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 67);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 83);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 99);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 17));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 42));
-                            x = Vector256.LoadUnsafe(ref src, 18);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 34);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 50);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 66);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 82);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 18));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 43));
-                            x = Vector256.LoadUnsafe(ref src, 17);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 33);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 49);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 65);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 81);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 19));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 44));
-                            x = Vector256.LoadUnsafe(ref src, 16);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 32);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 48);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 64);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 80);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            // Kernel row 4: taps (4,0) … (4,4).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 20));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 45));
-                            x = Vector256.LoadUnsafe(ref src, 4);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 20);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 52);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 68);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 84);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 21));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 46));
-                            x = Vector256.LoadUnsafe(ref src, 3);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 19);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 35);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 51);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 67);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 83);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 22));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 47));
-                            x = Vector256.LoadUnsafe(ref src, 2);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 18);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 34);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 50);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 66);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 82);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 23));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 48));
-                            x = Vector256.LoadUnsafe(ref src, 1);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 17);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 33);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 49);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 65);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 81);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 24));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 49));
-                            x = Vector256.LoadUnsafe(ref src, 0);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 16);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 32);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 48);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 64);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 80);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            src = ref Unsafe.Add(ref src, 256);
+                            // Kernel row 0: row y0+0 from gradient row y0, row y0+1 from gradient row y0 + 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 0);
+                            g_1 = Vector256.LoadUnsafe(ref g, 8);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 1: row y0+1 from gradient row y0.
+                            g_1 = Vector256.LoadUnsafe(ref g, 0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 9));
+                            a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            g = ref Unsafe.Add(ref g, 64);
                             w = ref Unsafe.Add(ref w, 150);
                         }
 
-                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 144) + (i0 * 12) + j0);
-                        a_0_0_0.StoreUnsafe(ref dst, 0);
-                        a_0_1_0.StoreUnsafe(ref dst, 12);
-                        a_0_2_0.StoreUnsafe(ref dst, 24);
-                        a_0_3_0.StoreUnsafe(ref dst, 36);
-                        a_0_4_0.StoreUnsafe(ref dst, 48);
-                        a_0_5_0.StoreUnsafe(ref dst, 60);
-                        a_1_0_0.StoreUnsafe(ref dst, 144);
-                        a_1_1_0.StoreUnsafe(ref dst, 156);
-                        a_1_2_0.StoreUnsafe(ref dst, 168);
-                        a_1_3_0.StoreUnsafe(ref dst, 180);
-                        a_1_4_0.StoreUnsafe(ref dst, 192);
-                        a_1_5_0.StoreUnsafe(ref dst, 204);
+                        // Tap column s belongs s·dilation columns to the right: rotate its lanes, the low ones go to this vector (low) and the
+                        // ones that wrap around to the next (high).
+                        low = a_0_0_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_0_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        low.StoreUnsafe(ref rows, 0);
+                        high.StoreUnsafe(ref rows, 8);
+                        low = a_0_1_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_1_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        low.StoreUnsafe(ref rows, 16);
+                        high.StoreUnsafe(ref rows, 24);
+                    }
+
+                    // Copy columns 0 … 11 of each row buffer out to the input gradient.
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 144) + ((y0 + 0) * 12));
+                        Vector256.LoadUnsafe(ref rows, 0).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 4).StoreUnsafe(ref dst, 4);
+                    }
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 144) + ((y0 + 1) * 12));
+                        Vector256.LoadUnsafe(ref rows, 16).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 20).StoreUnsafe(ref dst, 4);
+                    }
+                }
+                // Input-gradient rows 2 … 3; row y0+0: kernel rows 0 1 2, row y0+1: kernel rows 0 1 2 3.
+                {
+                    const int y0 = 2;
+                    {
+                        // Accumulator a_c_ρ_s: channel c0+c, row y0+ρ, tap column s; lanes are gradient columns 0 … 7.
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_0_1 = Vector256<float>.Zero, a_0_0_2 = Vector256<float>.Zero, a_0_0_3 = Vector256<float>.Zero, a_0_0_4 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_1_1 = Vector256<float>.Zero, a_0_1_2 = Vector256<float>.Zero, a_0_1_3 = Vector256<float>.Zero, a_0_1_4 = Vector256<float>.Zero;
+                        ref float g = ref Unsafe.Add(ref outputGrad, ((y0 - 2) * 8));
+                        ref float w = ref Unsafe.Add(ref weights, c0 * 25);
+                        for (int k = 0; k < 16; k++)
+                        {
+                            // Kernel row 0: row y0+0 from gradient row y0, row y0+1 from gradient row y0 + 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 16);
+                            g_1 = Vector256.LoadUnsafe(ref g, 24);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 1: row y0+0 from gradient row y0 − 1, row y0+1 from gradient row y0.
+                            g_0 = Vector256.LoadUnsafe(ref g, 8);
+                            g_1 = Vector256.LoadUnsafe(ref g, 16);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 9));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 2: row y0+0 from gradient row y0 − 2, row y0+1 from gradient row y0 − 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 0);
+                            g_1 = Vector256.LoadUnsafe(ref g, 8);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 10));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 11));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 12));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 13));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 14));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 3: row y0+1 from gradient row y0 − 2.
+                            g_1 = Vector256.LoadUnsafe(ref g, 0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 15));
+                            a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 16));
+                            a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 17));
+                            a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 18));
+                            a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 19));
+                            a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            g = ref Unsafe.Add(ref g, 64);
+                            w = ref Unsafe.Add(ref w, 150);
+                        }
+
+                        // Tap column s belongs s·dilation columns to the right: rotate its lanes, the low ones go to this vector (low) and the
+                        // ones that wrap around to the next (high).
+                        low = a_0_0_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_0_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        low.StoreUnsafe(ref rows, 0);
+                        high.StoreUnsafe(ref rows, 8);
+                        low = a_0_1_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_1_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        low.StoreUnsafe(ref rows, 16);
+                        high.StoreUnsafe(ref rows, 24);
+                    }
+
+                    // Copy columns 0 … 11 of each row buffer out to the input gradient.
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 144) + ((y0 + 0) * 12));
+                        Vector256.LoadUnsafe(ref rows, 0).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 4).StoreUnsafe(ref dst, 4);
+                    }
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 144) + ((y0 + 1) * 12));
+                        Vector256.LoadUnsafe(ref rows, 16).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 20).StoreUnsafe(ref dst, 4);
+                    }
+                }
+                // Input-gradient rows 4 … 7, 2 at a time; row y0+0: kernel rows 0 1 2 3 4, row y0+1: kernel rows 0 1 2 3 4.
+                for (int y0 = 4; y0 <= 6; y0 += 2)
+                {
+                    {
+                        // Accumulator a_c_ρ_s: channel c0+c, row y0+ρ, tap column s; lanes are gradient columns 0 … 7.
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_0_1 = Vector256<float>.Zero, a_0_0_2 = Vector256<float>.Zero, a_0_0_3 = Vector256<float>.Zero, a_0_0_4 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_1_1 = Vector256<float>.Zero, a_0_1_2 = Vector256<float>.Zero, a_0_1_3 = Vector256<float>.Zero, a_0_1_4 = Vector256<float>.Zero;
+                        ref float g = ref Unsafe.Add(ref outputGrad, ((y0 - 4) * 8));
+                        ref float w = ref Unsafe.Add(ref weights, c0 * 25);
+                        for (int k = 0; k < 16; k++)
+                        {
+                            // Kernel row 0: row y0+0 from gradient row y0, row y0+1 from gradient row y0 + 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 32);
+                            g_1 = Vector256.LoadUnsafe(ref g, 40);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 1: row y0+0 from gradient row y0 − 1, row y0+1 from gradient row y0.
+                            g_0 = Vector256.LoadUnsafe(ref g, 24);
+                            g_1 = Vector256.LoadUnsafe(ref g, 32);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 9));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 2: row y0+0 from gradient row y0 − 2, row y0+1 from gradient row y0 − 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 16);
+                            g_1 = Vector256.LoadUnsafe(ref g, 24);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 10));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 11));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 12));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 13));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 14));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 3: row y0+0 from gradient row y0 − 3, row y0+1 from gradient row y0 − 2.
+                            g_0 = Vector256.LoadUnsafe(ref g, 8);
+                            g_1 = Vector256.LoadUnsafe(ref g, 16);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 15));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 16));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 17));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 18));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 19));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 4: row y0+0 from gradient row y0 − 4, row y0+1 from gradient row y0 − 3.
+                            g_0 = Vector256.LoadUnsafe(ref g, 0);
+                            g_1 = Vector256.LoadUnsafe(ref g, 8);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 20));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 21));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 22));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 23));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 24));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            g = ref Unsafe.Add(ref g, 64);
+                            w = ref Unsafe.Add(ref w, 150);
+                        }
+
+                        // Tap column s belongs s·dilation columns to the right: rotate its lanes, the low ones go to this vector (low) and the
+                        // ones that wrap around to the next (high).
+                        low = a_0_0_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_0_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        low.StoreUnsafe(ref rows, 0);
+                        high.StoreUnsafe(ref rows, 8);
+                        low = a_0_1_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_1_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        low.StoreUnsafe(ref rows, 16);
+                        high.StoreUnsafe(ref rows, 24);
+                    }
+
+                    // Copy columns 0 … 11 of each row buffer out to the input gradient.
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 144) + ((y0 + 0) * 12));
+                        Vector256.LoadUnsafe(ref rows, 0).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 4).StoreUnsafe(ref dst, 4);
+                    }
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 144) + ((y0 + 1) * 12));
+                        Vector256.LoadUnsafe(ref rows, 16).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 20).StoreUnsafe(ref dst, 4);
+                    }
+                }
+                // Input-gradient rows 8 … 9; row y0+0: kernel rows 1 2 3 4, row y0+1: kernel rows 2 3 4.
+                {
+                    const int y0 = 8;
+                    {
+                        // Accumulator a_c_ρ_s: channel c0+c, row y0+ρ, tap column s; lanes are gradient columns 0 … 7.
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_0_1 = Vector256<float>.Zero, a_0_0_2 = Vector256<float>.Zero, a_0_0_3 = Vector256<float>.Zero, a_0_0_4 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_1_1 = Vector256<float>.Zero, a_0_1_2 = Vector256<float>.Zero, a_0_1_3 = Vector256<float>.Zero, a_0_1_4 = Vector256<float>.Zero;
+                        ref float g = ref Unsafe.Add(ref outputGrad, ((y0 - 4) * 8));
+                        ref float w = ref Unsafe.Add(ref weights, c0 * 25);
+                        for (int k = 0; k < 16; k++)
+                        {
+                            // Kernel row 1: row y0+0 from gradient row y0 − 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 24);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 9));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4);
+                            // Kernel row 2: row y0+0 from gradient row y0 − 2, row y0+1 from gradient row y0 − 1.
+                            g_0 = Vector256.LoadUnsafe(ref g, 16);
+                            g_1 = Vector256.LoadUnsafe(ref g, 24);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 10));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 11));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 12));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 13));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 14));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 3: row y0+0 from gradient row y0 − 3, row y0+1 from gradient row y0 − 2.
+                            g_0 = Vector256.LoadUnsafe(ref g, 8);
+                            g_1 = Vector256.LoadUnsafe(ref g, 16);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 15));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 16));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 17));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 18));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 19));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            // Kernel row 4: row y0+0 from gradient row y0 − 4, row y0+1 from gradient row y0 − 3.
+                            g_0 = Vector256.LoadUnsafe(ref g, 0);
+                            g_1 = Vector256.LoadUnsafe(ref g, 8);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 20));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 21));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 22));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 23));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 24));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            g = ref Unsafe.Add(ref g, 64);
+                            w = ref Unsafe.Add(ref w, 150);
+                        }
+
+                        // Tap column s belongs s·dilation columns to the right: rotate its lanes, the low ones go to this vector (low) and the
+                        // ones that wrap around to the next (high).
+                        low = a_0_0_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_0_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        low.StoreUnsafe(ref rows, 0);
+                        high.StoreUnsafe(ref rows, 8);
+                        low = a_0_1_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_1_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        low.StoreUnsafe(ref rows, 16);
+                        high.StoreUnsafe(ref rows, 24);
+                    }
+
+                    // Copy columns 0 … 11 of each row buffer out to the input gradient.
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 144) + ((y0 + 0) * 12));
+                        Vector256.LoadUnsafe(ref rows, 0).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 4).StoreUnsafe(ref dst, 4);
+                    }
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 144) + ((y0 + 1) * 12));
+                        Vector256.LoadUnsafe(ref rows, 16).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 20).StoreUnsafe(ref dst, 4);
+                    }
+                }
+                // Input-gradient rows 10 … 11; row y0+0: kernel rows 3 4, row y0+1: kernel rows 4.
+                {
+                    const int y0 = 10;
+                    {
+                        // Accumulator a_c_ρ_s: channel c0+c, row y0+ρ, tap column s; lanes are gradient columns 0 … 7.
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_0_1 = Vector256<float>.Zero, a_0_0_2 = Vector256<float>.Zero, a_0_0_3 = Vector256<float>.Zero, a_0_0_4 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_1_1 = Vector256<float>.Zero, a_0_1_2 = Vector256<float>.Zero, a_0_1_3 = Vector256<float>.Zero, a_0_1_4 = Vector256<float>.Zero;
+                        ref float g = ref Unsafe.Add(ref outputGrad, ((y0 - 4) * 8));
+                        ref float w = ref Unsafe.Add(ref weights, c0 * 25);
+                        for (int k = 0; k < 16; k++)
+                        {
+                            // Kernel row 3: row y0+0 from gradient row y0 − 3.
+                            g_0 = Vector256.LoadUnsafe(ref g, 8);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 15));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 16));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 17));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 18));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 19));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4);
+                            // Kernel row 4: row y0+0 from gradient row y0 − 4, row y0+1 from gradient row y0 − 3.
+                            g_0 = Vector256.LoadUnsafe(ref g, 0);
+                            g_1 = Vector256.LoadUnsafe(ref g, 8);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 20));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 21));
+                            a_0_0_1 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_1); a_0_1_1 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 22));
+                            a_0_0_2 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_2); a_0_1_2 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 23));
+                            a_0_0_3 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_3); a_0_1_3 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 24));
+                            a_0_0_4 = KernelSupport.MultiplyAdd(g_0, wk, a_0_0_4); a_0_1_4 = KernelSupport.MultiplyAdd(g_1, wk, a_0_1_4);
+                            g = ref Unsafe.Add(ref g, 64);
+                            w = ref Unsafe.Add(ref w, 150);
+                        }
+
+                        // Tap column s belongs s·dilation columns to the right: rotate its lanes, the low ones go to this vector (low) and the
+                        // ones that wrap around to the next (high).
+                        low = a_0_0_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_0_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_0_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        low.StoreUnsafe(ref rows, 0);
+                        high.StoreUnsafe(ref rows, 8);
+                        low = a_0_1_0;
+                        high = Vector256<float>.Zero;
+                        t = Vector256.Shuffle(a_0_1_1, Vector256.Create(7, 0, 1, 2, 3, 4, 5, 6));
+                        low += t & Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_2, Vector256.Create(6, 7, 0, 1, 2, 3, 4, 5));
+                        low += t & Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_3, Vector256.Create(5, 6, 7, 0, 1, 2, 3, 4));
+                        low += t & Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, -1, -1, -1, -1, -1).AsSingle());
+                        t = Vector256.Shuffle(a_0_1_4, Vector256.Create(4, 5, 6, 7, 0, 1, 2, 3));
+                        low += t & Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle(); high += Vector256.AndNot(t, Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle());
+                        low.StoreUnsafe(ref rows, 16);
+                        high.StoreUnsafe(ref rows, 24);
+                    }
+
+                    // Copy columns 0 … 11 of each row buffer out to the input gradient.
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 144) + ((y0 + 0) * 12));
+                        Vector256.LoadUnsafe(ref rows, 0).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 4).StoreUnsafe(ref dst, 4);
+                    }
+                    {
+                        ref float dst = ref Unsafe.Add(ref inputGrad, ((c0 + 0) * 144) + ((y0 + 1) * 12));
+                        Vector256.LoadUnsafe(ref rows, 16).StoreUnsafe(ref dst, 0); Vector256.LoadUnsafe(ref rows, 20).StoreUnsafe(ref dst, 4);
                     }
                 }
             }
