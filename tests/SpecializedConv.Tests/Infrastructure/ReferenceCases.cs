@@ -1,8 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.IO;
-using System.Linq;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using Xunit;
 
@@ -14,7 +11,7 @@ namespace SpecializedConv.Tests.Infrastructure;
 /// Arrays are row-major: input and inputGrad N×C×H×W, weights and weightGrad K×C×R×S, bias and biasGrad K,
 /// output and outputGrad N×K×Ho×Wo.
 /// </summary>
-public sealed record ReferenceCase
+public sealed record ReferenceCase : IReferenceCase
 {
     /// <summary>Unique name, used as the theory argument.</summary>
     public required string Name { get; init; }
@@ -101,96 +98,47 @@ public sealed record ReferenceCase
     [JsonIgnore]
     public Conv2DShape Shape => new(InChannels, InHeight, InWidth, OutChannels, KernelHeight, KernelWidth, Mode, Kind, Stride, Padding, Dilation);
 
+    /// <inheritdoc/>
+    public IEnumerable<(string Field, int Length, int Expected)> ArrayLengths()
+    {
+        Conv2DShape shape = Shape;
+        yield return (nameof(Input), Input.Length, Batch * shape.InputLength);
+        yield return (nameof(InputGrad), InputGrad.Length, Batch * shape.InputLength);
+        yield return (nameof(Output), Output.Length, Batch * shape.OutputLength);
+        yield return (nameof(OutputGrad), OutputGrad.Length, Batch * shape.OutputLength);
+        yield return (nameof(Weights), Weights.Length, shape.WeightLength);
+        yield return (nameof(WeightGrad), WeightGrad.Length, shape.WeightLength);
+        yield return (nameof(Bias), Bias.Length, shape.BiasLength);
+        yield return (nameof(BiasGrad), BiasGrad.Length, shape.BiasLength);
+    }
+
     /// <summary>The name, so that test output stays readable.</summary>
     public override string ToString() => Name;
 }
 
-/// <summary>Loads <c>Reference/conv2d.json</c> (copied next to the test assembly) once, and checks it is well formed.</summary>
+/// <summary>Loads <c>Reference/conv2d.json</c> once, checked by <see cref="ReferenceFile"/>.</summary>
 public static class ReferenceCases
 {
     /// <summary>The format this loader understands.</summary>
     public const string Format = "conv2d-reference/1";
 
-    private static readonly Lazy<IReadOnlyList<ReferenceCase>> Cases = new(Load);
+    private static readonly Lazy<IReadOnlyList<ReferenceCase>> Cases = new(() => ReferenceFile.Read<Conv2DReferenceFile>(FilePath, Format).Cases);
 
     /// <summary>Path of the file read.</summary>
-    public static string FilePath => Path.Combine(AppContext.BaseDirectory, "Reference", "conv2d.json");
+    public static string FilePath => ReferenceFile.PathOf("conv2d.json");
 
     /// <summary>Every case, in file order.</summary>
     public static IReadOnlyList<ReferenceCase> All => Cases.Value;
 
     /// <summary>Every case name, for <c>[MemberData(nameof(ReferenceCases.Names), MemberType = typeof(ReferenceCases))]</c>.</summary>
-    public static TheoryData<string> Names
-    {
-        get
-        {
-            var names = new TheoryData<string>();
-            foreach (ReferenceCase referenceCase in All)
-            {
-                names.Add(referenceCase.Name);
-            }
-
-            return names;
-        }
-    }
+    public static TheoryData<string> Names => ReferenceFile.Names(All);
 
     /// <summary>The case called <paramref name="name"/>.</summary>
     /// <exception cref="KeyNotFoundException">There is no such case.</exception>
-    public static ReferenceCase ByName(string name) =>
-        All.FirstOrDefault(referenceCase => referenceCase.Name == name)
-        ?? throw new KeyNotFoundException($"No reference case named '{name}' in {FilePath}.");
+    public static ReferenceCase ByName(string name) => ReferenceFile.ByName(All, name, FilePath);
 
-    private static IReadOnlyList<ReferenceCase> Load()
+    private sealed record Conv2DReferenceFile(string Format, ReferenceCase[] Cases) : IReferenceFile
     {
-        var options = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-            Converters = { new JsonStringEnumConverter(allowIntegerValues: false) },
-        };
-
-        ReferenceFile file = JsonSerializer.Deserialize<ReferenceFile>(File.ReadAllText(FilePath), options)
-            ?? throw new InvalidDataException($"{FilePath} is empty.");
-        if (file.Format != Format)
-        {
-            throw new InvalidDataException($"{FilePath} has format '{file.Format}', expected '{Format}'.");
-        }
-
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (ReferenceCase referenceCase in file.Cases)
-        {
-            if (!names.Add(referenceCase.Name))
-            {
-                throw new InvalidDataException($"{FilePath} has two cases named '{referenceCase.Name}'.");
-            }
-
-            CheckLengths(referenceCase);
-        }
-
-        return file.Cases;
+        public IEnumerable<IReferenceCase> AllCases() => Cases;
     }
-
-    private static void CheckLengths(ReferenceCase referenceCase)
-    {
-        Conv2DShape shape = referenceCase.Shape;
-        int batch = referenceCase.Batch;
-        Check(referenceCase.Input, batch * shape.InputLength, nameof(ReferenceCase.Input));
-        Check(referenceCase.InputGrad, batch * shape.InputLength, nameof(ReferenceCase.InputGrad));
-        Check(referenceCase.Output, batch * shape.OutputLength, nameof(ReferenceCase.Output));
-        Check(referenceCase.OutputGrad, batch * shape.OutputLength, nameof(ReferenceCase.OutputGrad));
-        Check(referenceCase.Weights, shape.WeightLength, nameof(ReferenceCase.Weights));
-        Check(referenceCase.WeightGrad, shape.WeightLength, nameof(ReferenceCase.WeightGrad));
-        Check(referenceCase.Bias, shape.BiasLength, nameof(ReferenceCase.Bias));
-        Check(referenceCase.BiasGrad, shape.BiasLength, nameof(ReferenceCase.BiasGrad));
-
-        void Check(float[] array, int expected, string field)
-        {
-            if (array.Length != expected)
-            {
-                throw new InvalidDataException($"Case '{referenceCase.Name}': {field} has {array.Length} elements, expected {expected}.");
-            }
-        }
-    }
-
-    private sealed record ReferenceFile(string Format, ReferenceCase[] Cases);
 }

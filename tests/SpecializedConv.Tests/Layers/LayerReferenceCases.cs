@@ -2,8 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using SpecializedConv.Tests.Infrastructure;
 using Xunit;
 
 namespace SpecializedConv.Tests.Layers;
@@ -13,7 +13,7 @@ namespace SpecializedConv.Tests.Layers;
 /// forward and backward results in float64. Field meanings are in <c>Reference/make_layers.py</c>, which wrote the file.
 /// Arrays are row-major: input and inputGrad N×C×H×W, output, outputGrad and argMax N×C×Ho×Wo.
 /// </summary>
-public sealed record PoolCase
+public sealed record PoolCase : IReferenceCase
 {
     public required string Name { get; init; }
 
@@ -53,11 +53,25 @@ public sealed record PoolCase
     [JsonIgnore]
     public Pool2DShape Shape => new(Channels, InHeight, InWidth, Size, Stride, Padding);
 
+    /// <inheritdoc/>
+    public IEnumerable<(string Field, int Length, int Expected)> ArrayLengths()
+    {
+        Pool2DShape shape = Shape;
+        yield return (nameof(Input), Input.Length, Batch * shape.InputLength);
+        yield return (nameof(InputGrad), InputGrad.Length, Batch * shape.InputLength);
+        yield return (nameof(Output), Output.Length, Batch * shape.OutputLength);
+        yield return (nameof(OutputGrad), OutputGrad.Length, Batch * shape.OutputLength);
+        if (ArgMax is not null)
+        {
+            yield return (nameof(ArgMax), ArgMax.Length, Batch * shape.OutputLength);
+        }
+    }
+
     public override string ToString() => Name;
 }
 
 /// <summary>One dense case of <c>Reference/layers.json</c>: input N×I, weights O×I, bias O, output and outputGrad N×O.</summary>
-public sealed record DenseCase
+public sealed record DenseCase : IReferenceCase
 {
     public required string Name { get; init; }
 
@@ -86,19 +100,32 @@ public sealed record DenseCase
     [JsonIgnore]
     public DenseShape Shape => new(Inputs, Outputs);
 
+    /// <inheritdoc/>
+    public IEnumerable<(string Field, int Length, int Expected)> ArrayLengths()
+    {
+        yield return (nameof(Input), Input.Length, Batch * Inputs);
+        yield return (nameof(InputGrad), InputGrad.Length, Batch * Inputs);
+        yield return (nameof(Output), Output.Length, Batch * Outputs);
+        yield return (nameof(OutputGrad), OutputGrad.Length, Batch * Outputs);
+        yield return (nameof(Weights), Weights.Length, Shape.WeightLength);
+        yield return (nameof(WeightGrad), WeightGrad.Length, Shape.WeightLength);
+        yield return (nameof(Bias), Bias.Length, Outputs);
+        yield return (nameof(BiasGrad), BiasGrad.Length, Outputs);
+    }
+
     public override string ToString() => Name;
 }
 
-/// <summary>Loads <c>Reference/layers.json</c> (copied next to the test assembly) once, and checks it is well formed.</summary>
+/// <summary>Loads <c>Reference/layers.json</c> once, checked by <see cref="ReferenceFile"/> (and every max-pooling case has its arg-maxima).</summary>
 public static class LayerReferenceCases
 {
     /// <summary>The format this loader understands.</summary>
     public const string Format = "layers-reference/1";
 
-    private static readonly Lazy<ReferenceFile> File = new(Load);
+    private static readonly Lazy<LayersReferenceFile> File = new(Load);
 
     /// <summary>Path of the file read.</summary>
-    public static string FilePath => Path.Combine(AppContext.BaseDirectory, "Reference", "layers.json");
+    public static string FilePath => ReferenceFile.PathOf("layers.json");
 
     public static IReadOnlyList<PoolCase> MaxPool => File.Value.MaxPool2D;
 
@@ -106,76 +133,31 @@ public static class LayerReferenceCases
 
     public static IReadOnlyList<DenseCase> Dense => File.Value.Dense;
 
-    public static TheoryData<string> MaxPoolNames => Names(MaxPool.Select(c => c.Name));
+    public static TheoryData<string> MaxPoolNames => ReferenceFile.Names(MaxPool);
 
-    public static TheoryData<string> AvgPoolNames => Names(AvgPool.Select(c => c.Name));
+    public static TheoryData<string> AvgPoolNames => ReferenceFile.Names(AvgPool);
 
-    public static TheoryData<string> DenseNames => Names(Dense.Select(c => c.Name));
+    public static TheoryData<string> DenseNames => ReferenceFile.Names(Dense);
 
-    public static PoolCase MaxPoolCase(string name) => ByName(MaxPool, name, c => c.Name);
+    public static PoolCase MaxPoolCase(string name) => ReferenceFile.ByName(MaxPool, name, FilePath);
 
-    public static PoolCase AvgPoolCase(string name) => ByName(AvgPool, name, c => c.Name);
+    public static PoolCase AvgPoolCase(string name) => ReferenceFile.ByName(AvgPool, name, FilePath);
 
-    public static DenseCase DenseCase(string name) => ByName(Dense, name, c => c.Name);
+    public static DenseCase DenseCase(string name) => ReferenceFile.ByName(Dense, name, FilePath);
 
-    private static TheoryData<string> Names(IEnumerable<string> names)
+    private static LayersReferenceFile Load()
     {
-        var data = new TheoryData<string>();
-        foreach (string name in names)
+        LayersReferenceFile file = ReferenceFile.Read<LayersReferenceFile>(FilePath, Format);
+        if (file.MaxPool2D.FirstOrDefault(c => c.ArgMax is null) is { } missing)
         {
-            data.Add(name);
-        }
-
-        return data;
-    }
-
-    private static T ByName<T>(IReadOnlyList<T> cases, string name, Func<T, string> nameOf) =>
-        cases.FirstOrDefault(c => nameOf(c) == name) ?? throw new KeyNotFoundException($"No reference case named '{name}' in {FilePath}.");
-
-    private static ReferenceFile Load()
-    {
-        var options = new JsonSerializerOptions
-        {
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        };
-        ReferenceFile file = JsonSerializer.Deserialize<ReferenceFile>(System.IO.File.ReadAllText(FilePath), options)
-            ?? throw new InvalidDataException($"{FilePath} is empty.");
-        if (file.Format != Format)
-        {
-            throw new InvalidDataException($"{FilePath} has format '{file.Format}', expected '{Format}'.");
-        }
-
-        var names = new HashSet<string>(StringComparer.Ordinal);
-        foreach (PoolCase c in file.MaxPool2D.Concat(file.AvgPool2D))
-        {
-            Require(names.Add(c.Name), $"two cases named '{c.Name}'");
-            Pool2DShape shape = c.Shape;
-            Require(c.Input.Length == c.Batch * shape.InputLength && c.InputGrad.Length == c.Input.Length, $"'{c.Name}': input lengths");
-            Require(c.Output.Length == c.Batch * shape.OutputLength && c.OutputGrad.Length == c.Output.Length, $"'{c.Name}': output lengths");
-            Require(file.AvgPool2D.Contains(c) || c.ArgMax?.Length == c.Output.Length, $"'{c.Name}': argMax length");
-        }
-
-        foreach (DenseCase c in file.Dense)
-        {
-            Require(names.Add(c.Name), $"two cases named '{c.Name}'");
-            DenseShape shape = c.Shape;
-            Require(c.Input.Length == c.Batch * c.Inputs && c.InputGrad.Length == c.Input.Length, $"'{c.Name}': input lengths");
-            Require(c.Output.Length == c.Batch * c.Outputs && c.OutputGrad.Length == c.Output.Length, $"'{c.Name}': output lengths");
-            Require(c.Weights.Length == shape.WeightLength && c.WeightGrad.Length == shape.WeightLength, $"'{c.Name}': weight lengths");
-            Require(c.Bias.Length == c.Outputs && c.BiasGrad.Length == c.Outputs, $"'{c.Name}': bias lengths");
+            throw new InvalidDataException($"{FilePath}, case '{missing.Name}': a max-pooling case without argMax.");
         }
 
         return file;
-
-        void Require(bool condition, string problem)
-        {
-            if (!condition)
-            {
-                throw new InvalidDataException($"{FilePath}: {problem}.");
-            }
-        }
     }
 
-    private sealed record ReferenceFile(string Format, string Torch, PoolCase[] MaxPool2D, PoolCase[] AvgPool2D, DenseCase[] Dense);
+    private sealed record LayersReferenceFile(string Format, string Torch, PoolCase[] MaxPool2D, PoolCase[] AvgPool2D, DenseCase[] Dense) : IReferenceFile
+    {
+        public IEnumerable<IReferenceCase> AllCases() => MaxPool2D.Concat<IReferenceCase>(AvgPool2D).Concat(Dense);
+    }
 }
