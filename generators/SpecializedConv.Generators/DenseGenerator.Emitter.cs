@@ -34,14 +34,31 @@ public sealed partial class DenseGenerator
             return w.ToString();
         }
 
-        private static readonly string ForwardParameters =
-            $"{LayerTypes.Span("ReadOnlySpan")} input, {LayerTypes.Span("ReadOnlySpan")} weights, {LayerTypes.Span("ReadOnlySpan")} bias, {LayerTypes.Span("Span")} output";
+        private static readonly Pass ForwardPass = new(
+            "Forward",
+            new("input", "InputLength", Batched: true),
+            new("weights", "WeightLength"),
+            new("bias", "BiasLength"),
+            new("output", "OutputLength", Batched: true, Writable: true));
 
-        private static readonly string BackwardDataParameters =
-            $"{LayerTypes.Span("ReadOnlySpan")} outputGrad, {LayerTypes.Span("ReadOnlySpan")} weights, {LayerTypes.Span("Span")} inputGrad";
+        private static readonly Pass BackwardDataPass = new(
+            "BackwardData",
+            new("outputGrad", "OutputLength", Batched: true),
+            new("weights", "WeightLength"),
+            new("inputGrad", "InputLength", Batched: true, Writable: true));
 
-        private static readonly string BackwardWeightsParameters =
-            $"{LayerTypes.Span("ReadOnlySpan")} input, {LayerTypes.Span("ReadOnlySpan")} outputGrad, {LayerTypes.Span("Span")} weightGrad, {LayerTypes.Span("Span")} biasGrad";
+        private static readonly Pass BackwardWeightsPass = new(
+            "BackwardWeights",
+            new("input", "InputLength", Batched: true),
+            new("outputGrad", "OutputLength", Batched: true),
+            new("weightGrad", "WeightLength", Writable: true),
+            new("biasGrad", "BiasLength", Writable: true));
+
+        private static readonly string ForwardParameters = ForwardPass.ParameterList(qualified: true);
+
+        private static readonly string BackwardDataParameters = BackwardDataPass.ParameterList(qualified: true);
+
+        private static readonly string BackwardWeightsParameters = BackwardWeightsPass.ParameterList(qualified: true);
 
         private static void EmitPublicSurface(IndentedWriter w, DensePlan plan)
         {
@@ -70,15 +87,15 @@ public sealed partial class DenseGenerator
                 EmitInterfaceMembers(w, plan.Type);
                 EmitForwardDocs(w, s);
                 w.Line($"public static {LayerTypes.New(plan.Type, "Forward")}void Forward({ForwardParameters}) =>");
-                w.Line($"    {Implementation}.Forward(input, weights, bias, output);");
+                w.Line($"    {Implementation}.Forward({ForwardPass.Arguments});");
                 w.Line();
                 EmitBackwardDataDocs(w, s);
                 w.Line($"public static {LayerTypes.New(plan.Type, "BackwardData")}void BackwardData({BackwardDataParameters}) =>");
-                w.Line($"    {Implementation}.BackwardData(outputGrad, weights, inputGrad);");
+                w.Line($"    {Implementation}.BackwardData({BackwardDataPass.Arguments});");
                 w.Line();
                 EmitBackwardWeightsDocs(w, s);
                 w.Line($"public static {LayerTypes.New(plan.Type, "BackwardWeights")}void BackwardWeights({BackwardWeightsParameters}) =>");
-                w.Line($"    {Implementation}.BackwardWeights(input, outputGrad, weightGrad, biasGrad);");
+                w.Line($"    {Implementation}.BackwardWeights({BackwardWeightsPass.Arguments});");
             }
         }
 
@@ -116,11 +133,11 @@ public sealed partial class DenseGenerator
                 }
 
                 w.Line($"/// <inheritdoc cref=\"{name}.Forward\"/>");
-                w.Line($"public static void Forward({ForwardParameters}) => {name}.Forward(input, weights, bias, output);");
+                w.Line($"public static void Forward({ForwardParameters}) => {name}.Forward({ForwardPass.Arguments});");
                 w.Line($"/// <inheritdoc cref=\"{name}.BackwardData\"/>");
-                w.Line($"public static void BackwardData({BackwardDataParameters}) => {name}.BackwardData(outputGrad, weights, inputGrad);");
+                w.Line($"public static void BackwardData({BackwardDataParameters}) => {name}.BackwardData({BackwardDataPass.Arguments});");
                 w.Line($"/// <inheritdoc cref=\"{name}.BackwardWeights\"/>");
-                w.Line($"public static void BackwardWeights({BackwardWeightsParameters}) => {name}.BackwardWeights(input, outputGrad, weightGrad, biasGrad);");
+                w.Line($"public static void BackwardWeights({BackwardWeightsParameters}) => {name}.BackwardWeights({BackwardWeightsPass.Arguments});");
             }
 
             w.Line();
@@ -181,27 +198,8 @@ public sealed partial class DenseGenerator
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length; nothing has been written.</exception>");
         }
 
-        private static void EmitForward(IndentedWriter w, DensePlan plan)
-        {
-            using (w.Open("public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output)"))
-            {
-                w.Line($"int batch = {Support}.BatchCount(input.Length, InputLength, nameof(input));");
-                w.Line($"{Support}.CheckLength(weights.Length, WeightLength, nameof(weights));");
-                w.Line($"{Support}.CheckLength(bias.Length, BiasLength, nameof(bias));");
-                w.Line($"{Support}.CheckBatch(output.Length, OutputLength, batch, nameof(output), nameof(input));");
-                if (EmitFallback(w, plan, "Forward(Shape, input, weights, bias, output)"))
-                {
-                    EmitSampleBlocks(
-                        w,
-                        plan.Forward.SampleBlock,
-                        plan.Forward.MethodName,
-                        plan.ForwardRemainder?.MethodName,
-                        samples => $"ref MemoryMarshal.GetReference(input.Slice(n * InputLength, {Count(samples, "InputLength")})), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, {Count(samples, "OutputLength")}))");
-                }
-            }
-
-            w.Line();
-        }
+        private static void EmitForward(IndentedWriter w, DensePlan plan) =>
+            EmitBlockedPass(w, plan, ForwardPass, plan.Forward.SampleBlock, plan.Forward.MethodName, plan.ForwardRemainder?.MethodName);
 
         private static void EmitBackwardDataDocs(IndentedWriter w, DenseLayerShape s)
         {
@@ -215,21 +213,27 @@ public sealed partial class DenseGenerator
             w.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length; nothing has been written.</exception>");
         }
 
-        private static void EmitBackwardData(IndentedWriter w, DensePlan plan)
+        private static void EmitBackwardData(IndentedWriter w, DensePlan plan) =>
+            EmitBlockedPass(w, plan, BackwardDataPass, plan.Data.SampleBlock, plan.Data.MethodName, plan.DataRemainder?.MethodName);
+
+        /// <summary>
+        /// Forward and backward-data: the checks and the fallback, then blocks of <paramref name="sampleBlock"/> samples through
+        /// <paramref name="method"/> (each batched span sliced to the block), the samples left over one at a time.
+        /// </summary>
+        private static void EmitBlockedPass(IndentedWriter w, DensePlan plan, Pass pass, int sampleBlock, string method, string? remainder)
         {
-            using (w.Open("public static void BackwardData(ReadOnlySpan<float> outputGrad, ReadOnlySpan<float> weights, Span<float> inputGrad)"))
+            using (w.Open($"public static void {pass.Name}({pass.ParameterList(qualified: false)})"))
             {
-                w.Line($"int batch = {Support}.BatchCount(outputGrad.Length, OutputLength, nameof(outputGrad));");
-                w.Line($"{Support}.CheckLength(weights.Length, WeightLength, nameof(weights));");
-                w.Line($"{Support}.CheckBatch(inputGrad.Length, InputLength, batch, nameof(inputGrad), nameof(outputGrad));");
-                if (EmitFallback(w, plan, "BackwardData(Shape, outputGrad, weights, inputGrad)"))
+                if (EmitChecksAndFallback(w, plan, pass))
                 {
                     EmitSampleBlocks(
                         w,
-                        plan.Data.SampleBlock,
-                        plan.Data.MethodName,
-                        plan.DataRemainder?.MethodName,
-                        samples => $"ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, {Count(samples, "OutputLength")})), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, {Count(samples, "InputLength")}))");
+                        sampleBlock,
+                        method,
+                        remainder,
+                        samples => string.Join(", ", pass.Parameters.Select(p => p.Batched
+                            ? $"ref MemoryMarshal.GetReference({p.Name}.Slice(n * {p.Length}, {Count(samples, p.Length)}))"
+                            : $"ref MemoryMarshal.GetReference({p.Name})")));
                 }
             }
 
@@ -251,13 +255,9 @@ public sealed partial class DenseGenerator
 
         private static void EmitBackwardWeights(IndentedWriter w, DensePlan plan)
         {
-            using (w.Open("public static void BackwardWeights(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGrad, Span<float> weightGrad, Span<float> biasGrad)"))
+            using (w.Open($"public static void BackwardWeights({BackwardWeightsPass.ParameterList(qualified: false)})"))
             {
-                w.Line($"int batch = {Support}.BatchCount(input.Length, InputLength, nameof(input));");
-                w.Line($"{Support}.CheckBatch(outputGrad.Length, OutputLength, batch, nameof(outputGrad), nameof(input));");
-                w.Line($"{Support}.CheckLength(weightGrad.Length, WeightLength, nameof(weightGrad));");
-                w.Line($"{Support}.CheckLength(biasGrad.Length, BiasLength, nameof(biasGrad));");
-                if (EmitFallback(w, plan, "BackwardWeights(Shape, input, outputGrad, weightGrad, biasGrad)"))
+                if (EmitChecksAndFallback(w, plan, BackwardWeightsPass))
                 {
                     w.Line("BackwardWeightsAllSamples(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(outputGrad), ref MemoryMarshal.GetReference(weightGrad), batch);");
                     w.Line();
@@ -280,11 +280,23 @@ public sealed partial class DenseGenerator
         }
 
         /// <summary>
-        /// Writes the fallback to the reference kernel. Returns false when the layer has no vector path at all (fewer than 8
-        /// inputs), in which case the reference call is unconditional and nothing else is written.
+        /// Writes a pass's argument checks, every span in parameter order (the first gives the batch count), then the fallback
+        /// to the reference kernel. Returns false when the layer has no vector path at all (fewer than 8 inputs), in which
+        /// case the reference call is unconditional and nothing else is written.
         /// </summary>
-        private static bool EmitFallback(IndentedWriter w, DensePlan plan, string call)
+        private static bool EmitChecksAndFallback(IndentedWriter w, DensePlan plan, Pass pass)
         {
+            SpanParameter first = pass.Parameters[0];
+            w.Line($"int batch = {Support}.BatchCount({first.Name}.Length, {first.Length}, nameof({first.Name}));");
+            foreach (SpanParameter p in pass.Parameters.Skip(1))
+            {
+                w.Line(p.Batched
+                    ? $"{Support}.CheckBatch({p.Name}.Length, {p.Length}, batch, nameof({p.Name}), nameof({first.Name}));"
+                    : $"{Support}.CheckLength({p.Name}.Length, {p.Length}, nameof({p.Name}));");
+            }
+
+            string call = $"{pass.Name}(Shape, {pass.Arguments})";
+
             if (!plan.Vectorized)
             {
                 w.Line($"// Fewer than {Lanes} inputs: a Vector256 would be mostly empty, so every CPU takes the scalar reference kernel.");
@@ -577,5 +589,28 @@ public sealed partial class DenseGenerator
         private static IEnumerable<int> Range(int count) => Enumerable.Range(0, count);
 
         private static int Ceiling(int value, int divisor) => (value + divisor - 1) / divisor;
+
+        /// <summary>
+        /// A span parameter of a pass: a <paramref name="Batched"/> one holds n samples of <paramref name="Length"/> floats, any
+        /// other exactly <paramref name="Length"/>.
+        /// </summary>
+        private sealed record SpanParameter(string Name, string Length, bool Batched = false, bool Writable = false)
+        {
+            /// <summary><c>Span&lt;float&gt;</c> or <c>ReadOnlySpan&lt;float&gt;</c>, <c>global::</c>-qualified when <paramref name="qualified"/>.</summary>
+            public string Type(bool qualified)
+            {
+                string kind = Writable ? "Span" : "ReadOnlySpan";
+                return qualified ? LayerTypes.Span(kind) : $"{kind}<float>";
+            }
+        }
+
+        /// <summary>A pass's name and its span parameters, in order; the first is batched and gives the batch count.</summary>
+        private sealed record Pass(string Name, params SpanParameter[] Parameters)
+        {
+            public string Arguments => string.Join(", ", Parameters.Select(p => p.Name));
+
+            /// <summary>The parameter list, with the span types <c>global::</c>-qualified for the public surface.</summary>
+            public string ParameterList(bool qualified) => string.Join(", ", Parameters.Select(p => $"{p.Type(qualified)} {p.Name}"));
+        }
     }
 }
