@@ -64,16 +64,14 @@ public static class ReferenceConv2D
                         {
                             for (int r = 0; r < geometry.KernelHeight; r++)
                             {
-                                int row = geometry.InputRow(i, r);
-                                if (row < 0 || row >= geometry.InHeight)
+                                if (!geometry.TryInputRow(i, r, out int row))
                                 {
                                     continue;
                                 }
 
                                 for (int s = 0; s < geometry.KernelWidth; s++)
                                 {
-                                    int column = geometry.InputColumn(j, s);
-                                    if (column < 0 || column >= geometry.InWidth)
+                                    if (!geometry.TryInputColumn(j, s, out int column))
                                     {
                                         continue;
                                     }
@@ -187,16 +185,14 @@ public static class ReferenceConv2D
                             ReadOnlySpan<float> dy = outputGrad.Slice(n * shape.OutputLength, shape.OutputLength);
                             for (int i = 0; i < geometry.OutHeight; i++)
                             {
-                                int row = geometry.InputRow(i, r);
-                                if (row < 0 || row >= geometry.InHeight)
+                                if (!geometry.TryInputRow(i, r, out int row))
                                 {
                                     continue;
                                 }
 
                                 for (int j = 0; j < geometry.OutWidth; j++)
                                 {
-                                    int column = geometry.InputColumn(j, s);
-                                    if (column < 0 || column >= geometry.InWidth)
+                                    if (!geometry.TryInputColumn(j, s, out int column))
                                     {
                                         continue;
                                     }
@@ -277,11 +273,11 @@ public static class ReferenceConv2D
 
         public bool Flipped { get; }
 
-        /// <summary>Input row read by output row <paramref name="i"/> at tap row <paramref name="r"/>; may lie in the padding.</summary>
-        public int InputRow(int i, int r) => (i * Stride) + (r * Dilation) - PadTop;
+        /// <summary>The input row output row <paramref name="i"/> reads at tap row <paramref name="r"/>, unless it lies in the padding.</summary>
+        public bool TryInputRow(int i, int r, out int row) => TryInput((i * Stride) + (r * Dilation) - PadTop, InHeight, out row);
 
-        /// <summary>Input column read by output column <paramref name="j"/> at tap column <paramref name="s"/>; may lie in the padding.</summary>
-        public int InputColumn(int j, int s) => (j * Stride) + (s * Dilation) - PadLeft;
+        /// <summary>The input column output column <paramref name="j"/> reads at tap column <paramref name="s"/>, unless it lies in the padding.</summary>
+        public bool TryInputColumn(int j, int s, out int column) => TryInput((j * Stride) + (s * Dilation) - PadLeft, InWidth, out column);
 
         /// <summary>The output row i with <c>row + padTop = i·stride + r·dilation</c>, if there is one.</summary>
         public bool TryOutputRow(int row, int r, out int i) => TryOutput(row + PadTop - (r * Dilation), OutHeight, out i);
@@ -300,6 +296,12 @@ public static class ReferenceConv2D
         public int InputIndex(int c, int row, int column) => (((c * InHeight) + row) * InWidth) + column;
 
         public int OutputIndex(int k, int i, int j) => (((k * OutHeight) + i) * OutWidth) + j;
+
+        private static bool TryInput(int position, int inputSize, out int inputPosition)
+        {
+            inputPosition = position;
+            return position >= 0 && position < inputSize;
+        }
 
         private bool TryOutput(int paddedPosition, int outputSize, out int position)
         {
