@@ -194,12 +194,19 @@ public sealed partial class Conv2DGenerator
             }
 
             WeightsPlan weights = plan.BackwardWeights;
-            w.Line(transposed
-                ? "// Both backward passes read the output gradient with rows padded by zeros to whole vectors."
-                : "// Backward-weights reads the output gradient with rows padded by zeros to whole vectors.");
-            Private(w, "PaddedOutputGradRowPitch", weights.OutputGradRowPitch);
-            Private(w, "PaddedOutputGradChannelPitch", weights.OutputGradChannelPitch);
-            Private(w, "PaddedOutputGradLength", weights.OutputGradChannelPitch * s.OutChannels);
+            string readers = transposed ? "Both backward passes read" : "Backward-weights reads";
+            if (GradientInPlace(s))
+            {
+                w.Line($"// {readers} the output gradient in place: its rows are whole vectors already.");
+            }
+            else
+            {
+                w.Line($"// {readers} the output gradient with rows padded by zeros to whole vectors.");
+                Private(w, "PaddedOutputGradRowPitch", weights.OutputGradRowPitch);
+                Private(w, "PaddedOutputGradChannelPitch", weights.OutputGradChannelPitch);
+                Private(w, "PaddedOutputGradLength", weights.OutputGradChannelPitch * s.OutChannels);
+            }
+
             w.Line();
             w.Line("// Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.");
             w.Line("[ThreadStatic] private static float[]? t_packedInput;");
@@ -208,7 +215,11 @@ public sealed partial class Conv2DGenerator
                 w.Line("[ThreadStatic] private static float[]? t_packedOutputGrad;");
             }
 
-            w.Line("[ThreadStatic] private static float[]? t_paddedOutputGrad;");
+            if (!GradientInPlace(s))
+            {
+                w.Line("[ThreadStatic] private static float[]? t_paddedOutputGrad;");
+            }
+
             if (plan.BackwardData.ScratchLength > 0)
             {
                 w.Line("[ThreadStatic] private static float[]? t_phaseGrad;");
@@ -294,11 +305,11 @@ public sealed partial class Conv2DGenerator
                 EmitFallback(w, "BackwardData(Shape, outputGrad, weights, inputGrad)");
                 if (plan.TransposedBackwardData is not null)
                 {
-                    w.Line($"float[] paddedGrad = {Support}.Scratch(ref t_paddedOutputGrad, PaddedOutputGradLength);");
+                    EmitPaddedGradBuffer(w, s);
                     using (w.Open("for (int n = 0; n < batch; n++)"))
                     {
-                        EmitPadOutputGrad(w);
-                        w.Line("BackwardDataSample(ref MemoryMarshal.GetArrayDataReference(paddedGrad), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, InputLength)));");
+                        string gradient = EmitPadOutputGrad(w, s);
+                        w.Line($"BackwardDataSample({gradient}, ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, InputLength)));");
                     }
 
                     w.Line();
@@ -348,22 +359,42 @@ public sealed partial class Conv2DGenerator
                 w.Line($"{Support}.CheckLength(biasGrad.Length, BiasLength, nameof(biasGrad));");
                 EmitFallback(w, "BackwardWeights(Shape, input, outputGrad, weightGrad, biasGrad)");
                 w.Line($"float[] packedInput = {Support}.Scratch(ref t_packedInput, PackedInputLength);");
-                w.Line($"float[] paddedGrad = {Support}.Scratch(ref t_paddedOutputGrad, PaddedOutputGradLength);");
+                EmitPaddedGradBuffer(w, s);
                 w.Line("weightGrad.Clear();");
                 w.Line("biasGrad.Clear();");
                 using (w.Open("for (int n = 0; n < batch; n++)"))
                 {
                     w.Line($"{Support}.PackPlanes(input.Slice(n * InputLength, InputLength), packedInput, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);");
-                    EmitPadOutputGrad(w);
-                    w.Line("BackwardWeightsSample(ref MemoryMarshal.GetArrayDataReference(packedInput), ref MemoryMarshal.GetArrayDataReference(paddedGrad), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));");
+                    string gradient = EmitPadOutputGrad(w, s);
+                    w.Line($"BackwardWeightsSample(ref MemoryMarshal.GetArrayDataReference(packedInput), {gradient}, ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));");
                 }
             }
 
             w.Line();
         }
 
-        private static void EmitPadOutputGrad(IndentedWriter w) =>
+        /// <summary>When the output width is a whole number of vectors, the gradient is read where it is, not copied.</summary>
+        private static bool GradientInPlace(LayerShape s) => s.OutWidth % Blocking.Lanes == 0;
+
+        private static void EmitPaddedGradBuffer(IndentedWriter w, LayerShape s)
+        {
+            if (!GradientInPlace(s))
+            {
+                w.Line($"float[] paddedGrad = {Support}.Scratch(ref t_paddedOutputGrad, PaddedOutputGradLength);");
+            }
+        }
+
+        /// <summary>Pads sample n's output gradient to whole-vector rows, unless it has them; returns the reference to pass on.</summary>
+        private static string EmitPadOutputGrad(IndentedWriter w, LayerShape s)
+        {
+            if (GradientInPlace(s))
+            {
+                return "ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength))";
+            }
+
             w.Line($"{Support}.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), paddedGrad, OutChannels, OutHeight, OutWidth, 0, 0, 1, PaddedOutputGradChannelPitch, PaddedOutputGradChannelPitch, PaddedOutputGradRowPitch);");
+            return "ref MemoryMarshal.GetArrayDataReference(paddedGrad)";
+        }
 
         private static void EmitFallback(IndentedWriter w, string call)
         {
@@ -585,22 +616,35 @@ public sealed partial class Conv2DGenerator
                                     }
                                 }
 
-                                // Reduce the accumulators eight at a time (one transpose-and-add instead of eight horizontal sums).
-                                var accumulators = Range(kb).SelectMany(kk => Range(group.Count).Select(t => (Name: $"g_{kk}_{t}", Offset: (kk * s.InChannels * s.Taps) + group[t].WeightOffset))).ToList();
-                                for (int start = 0; start < accumulators.Count; start += Blocking.Lanes)
+                                // Reduce each channel's accumulators eight at a time (one transpose-and-add instead of eight horizontal
+                                // sums). The taps are in weight order, so eight sums that stay inside the (k, c) slice are added to the
+                                // weight gradient as one vector (lanes past the group's taps hold zeros and add nothing).
+                                for (int kk = 0; kk < kb; kk++)
                                 {
-                                    var chunk = accumulators.Skip(start).Take(Blocking.Lanes).ToList();
-                                    if (chunk.Count == 1)
+                                    int slice = kk * s.InChannels * s.Taps;
+                                    for (int start = 0; start < group.Count; start += Blocking.Lanes)
                                     {
-                                        w.Line($"Unsafe.Add(ref wg, {chunk[0].Offset}) += Vector256.Sum({chunk[0].Name});");
-                                        continue;
-                                    }
+                                        var chunk = Range(group.Count).Skip(start).Take(Blocking.Lanes).Select(t => (Name: $"g_{kk}_{t}", Offset: group[t].WeightOffset)).ToList();
+                                        if (chunk.Count == 1)
+                                        {
+                                            w.Line($"Unsafe.Add(ref wg, {slice + chunk[0].Offset}) += Vector256.Sum({chunk[0].Name});");
+                                            continue;
+                                        }
 
-                                    string arguments = string.Join(", ", chunk.Select(a => a.Name).Concat(Enumerable.Repeat("Vector256<float>.Zero", Blocking.Lanes - chunk.Count)));
-                                    w.Line($"Vector256<float> sums{start / Blocking.Lanes} = {Support}.HorizontalSums({arguments});");
-                                    for (int i = 0; i < chunk.Count; i++)
-                                    {
-                                        w.Line($"Unsafe.Add(ref wg, {chunk[i].Offset}) += sums{start / Blocking.Lanes}.GetElement({i});");
+                                        string sums = $"sums{kk}_{start / Blocking.Lanes}";
+                                        string arguments = string.Join(", ", chunk.Select(a => a.Name).Concat(Enumerable.Repeat("Vector256<float>.Zero", Blocking.Lanes - chunk.Count)));
+                                        w.Line($"Vector256<float> {sums} = {Support}.HorizontalSums({arguments});");
+                                        bool consecutive = chunk.Select((a, i) => a.Offset - i).Distinct().Count() == 1;
+                                        if (consecutive && chunk[0].Offset + Blocking.Lanes <= s.Taps)
+                                        {
+                                            w.Line($"(Vector256.LoadUnsafe(ref wg, {slice + chunk[0].Offset}) + {sums}).StoreUnsafe(ref wg, {slice + chunk[0].Offset});");
+                                            continue;
+                                        }
+
+                                        for (int i = 0; i < chunk.Count; i++)
+                                        {
+                                            w.Line($"Unsafe.Add(ref wg, {slice + chunk[i].Offset}) += {sums}.GetElement({i});");
+                                        }
                                     }
                                 }
                             }

@@ -359,13 +359,16 @@ public sealed partial class Conv2DGenerator
 
         /// <summary>
         /// Backward-weights: each accumulator holds one (output channel, tap) pair and reduces over output pixels;
-        /// channel blocks divide K exactly so that no weight gradient is summed twice.
+        /// channel blocks divide K exactly so that no weight gradient is summed twice. Taps are grouped in the order of
+        /// their weights, so that one channel's sums in a group land on consecutive weights: eight of them are added with
+        /// one vector instead of eight scalars.
         /// </summary>
         private static WeightsPlan PlanBackwardWeights(LayerShape s, PackPlan pack)
         {
             checked
             {
                 int st = s.Stride, d = s.Dilation;
+                int pixelVectors = s.OutHeight * Ceiling(s.OutWidth, Lanes);
                 int best = 1, bestGroup = 1;
                 double bestCost = double.MaxValue;
                 for (int channels = 1; channels <= Math.Min(s.OutChannels, MaxAccumulators); channels++)
@@ -387,10 +390,24 @@ public sealed partial class Conv2DGenerator
                             continue;
                         }
 
-                        // Per vector of output pixels: channels·group FMAs against channels + group 256-bit loads, two of each a cycle.
-                        int groups = (s.Taps + group - 1) / group;
-                        double perStep = Math.Max(accumulators, channels + group) / 2.0;
-                        double cost = (s.OutChannels / channels) * (double)groups * perStep;
+                        // Per vector of output pixels: channels·group FMAs against channels + group 256-bit loads, two of
+                        // each a cycle. Per group and channel, the reduction: a transpose of up to eight sums (about four
+                        // cycles) and their addition to the weight gradient.
+                        double cost = 0;
+                        for (int first = 0; first < s.Taps; first += group)
+                        {
+                            int size = Math.Min(group, s.Taps - first);
+                            double perStep = Math.Max(channels * size, channels + size) / 2.0;
+                            double reduction = 0;
+                            for (int chunk = first; chunk < first + size; chunk += Lanes)
+                            {
+                                reduction += 4 + (chunk + Lanes <= s.Taps ? 1 : 1.5 * Math.Min(Lanes, first + size - chunk));
+                            }
+
+                            cost += (pixelVectors * perStep) + (channels * reduction);
+                        }
+
+                        cost *= s.OutChannels / channels;
                         if (cost < bestCost - 1e-9 || (Math.Abs(cost - bestCost) < 1e-9 && accumulators > best * bestGroup))
                         {
                             (best, bestGroup, bestCost) = (channels, group, cost);
@@ -398,25 +415,22 @@ public sealed partial class Conv2DGenerator
                     }
                 }
 
-                var groupsList = new List<EquatableArray<TapPlan>>();
-                var current = new List<TapPlan>();
+                var taps = new List<TapPlan>();
                 for (int r = 0; r < s.KernelHeight; r++)
                 {
                     for (int c = 0; c < s.KernelWidth; c++)
                     {
                         int sourceOffset = (c * d % st * pack.PhasePitch) + (r * d * pack.RowPitch) + (c * d / st);
-                        current.Add(new TapPlan(r, c, sourceOffset, s.WeightTapOffset(r, c)));
-                        if (current.Count == bestGroup)
-                        {
-                            groupsList.Add(current.ToEquatableArray());
-                            current.Clear();
-                        }
+                        taps.Add(new TapPlan(r, c, sourceOffset, s.WeightTapOffset(r, c)));
                     }
                 }
 
-                if (current.Count > 0)
+                // A convolution's weights run backwards through the taps: in weight order its groups are contiguous too.
+                taps.Sort((a, b) => a.WeightOffset.CompareTo(b.WeightOffset));
+                var groupsList = new List<EquatableArray<TapPlan>>();
+                for (int first = 0; first < taps.Count; first += bestGroup)
                 {
-                    groupsList.Add(current.ToEquatableArray());
+                    groupsList.Add(taps.Skip(first).Take(bestGroup).ToEquatableArray());
                 }
 
                 int rowPitch = RoundUp(s.OutWidth, Lanes);

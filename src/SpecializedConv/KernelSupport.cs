@@ -98,7 +98,7 @@ public static class KernelSupport
                 ref float target = ref Unsafe.Add(ref destinationStart, (c * channelPitch) + ((y + padTop) * rowPitch));
                 if (stride == 1)
                 {
-                    MemoryMarshal.CreateReadOnlySpan(ref row, width).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref target, padLeft), width));
+                    CopyRow(ref row, ref Unsafe.Add(ref target, padLeft), width);
                 }
                 else if (stride == 2)
                 {
@@ -123,6 +123,31 @@ public static class KernelSupport
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Copies a row of <paramref name="width"/> floats. Layer rows are short (often one to four vectors), where a call to
+    /// memmove per row costs as much as the copy: whole vectors, the last one overlapping its neighbour.
+    /// </summary>
+    private static void CopyRow(ref float source, ref float destination, int width)
+    {
+        if (!Vector256.IsHardwareAccelerated || width < Lanes)
+        {
+            for (int x = 0; x < width; x++)
+            {
+                Unsafe.Add(ref destination, x) = Unsafe.Add(ref source, x);
+            }
+
+            return;
+        }
+
+        int last = width - Lanes;
+        for (int x = 0; x < last; x += Lanes)
+        {
+            Vector256.LoadUnsafe(ref source, (nuint)x).StoreUnsafe(ref destination, (nuint)x);
+        }
+
+        Vector256.LoadUnsafe(ref source, (nuint)last).StoreUnsafe(ref destination, (nuint)last);
     }
 
     /// <summary>Writes the even elements of a row to <paramref name="evens"/> and the odd ones to <paramref name="odds"/>.</summary>

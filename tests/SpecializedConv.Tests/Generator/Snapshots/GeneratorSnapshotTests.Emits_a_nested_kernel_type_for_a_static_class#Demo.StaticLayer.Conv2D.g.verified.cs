@@ -612,7 +612,7 @@ namespace SpecializedConv.Generated
         /// weightGrad[k,c,r,s] += Σ_i Σ_j outputGrad[k,i,j] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 2 output channel(s) × up to 3 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
+        /// Blocks of 2 output channel(s) × up to 6 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
         /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -626,10 +626,10 @@ namespace SpecializedConv.Generated
                 for (int c = 0; c < 1; c++)
                 {
                     ref float wg = ref Unsafe.Add(ref weightGrad, (k0 * 9) + (c * 9));
-                    // Taps (0,0) … (0,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    // Taps (0,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero, g_0_5 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero, g_1_5 = Vector256<float>.Zero;
                         for (int i = 0; i < 6; i++)
                         {
                             ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 48) + (i * 8));
@@ -643,42 +643,18 @@ namespace SpecializedConv.Generated
                                 g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 2)) & tailMask;
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                            }
-                        }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 0) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 1) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 2) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 9) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 10) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 11) += sums0.GetElement(5);
-                    }
-                    // Taps (1,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
-                    {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
-                        for (int i = 0; i < 6; i++)
-                        {
-                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 48) + (i * 8));
-                            ref float inputRow = ref Unsafe.Add(ref input, (c * 80) + (i * 10));
-                            {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 48));
-                                Vector256<float> x;
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 10)) & tailMask;
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 11)) & tailMask;
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 12)) & tailMask;
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                                g_0_5 = KernelSupport.MultiplyAdd(d_0, x, g_0_5); g_1_5 = KernelSupport.MultiplyAdd(d_1, x, g_1_5);
                             }
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 3) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 4) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 5) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 12) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 13) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 14) += sums0.GetElement(5);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_0_5, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 0) + sums0_0).StoreUnsafe(ref wg, 0);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, g_1_5, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 9) + sums1_0).StoreUnsafe(ref wg, 9);
                     }
                     // Taps (2,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -699,13 +675,14 @@ namespace SpecializedConv.Generated
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 6) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 7) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 8) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 15) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 16) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 17) += sums0.GetElement(5);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 6) += sums0_0.GetElement(0);
+                        Unsafe.Add(ref wg, 7) += sums0_0.GetElement(1);
+                        Unsafe.Add(ref wg, 8) += sums0_0.GetElement(2);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 15) += sums1_0.GetElement(0);
+                        Unsafe.Add(ref wg, 16) += sums1_0.GetElement(1);
+                        Unsafe.Add(ref wg, 17) += sums1_0.GetElement(2);
                     }
                 }
             }

@@ -547,7 +547,7 @@ namespace SpecializedConv.Generated
         /// weightGrad[k,c,r,s] += Σ_i Σ_j outputGrad[k,i,j] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 2 output channel(s) × up to 3 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
+        /// Blocks of 2 output channel(s) × up to 6 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
         /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -561,10 +561,10 @@ namespace SpecializedConv.Generated
                 for (int c = 0; c < 2; c++)
                 {
                     ref float wg = ref Unsafe.Add(ref weightGrad, (k0 * 18) + (c * 9));
-                    // Taps (0,0) … (0,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    // Taps (2,2) … (1,0); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero, g_0_5 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero, g_1_5 = Vector256<float>.Zero;
                         for (int i = 0; i < 12; i++)
                         {
                             ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 192) + (i * 16));
@@ -572,105 +572,78 @@ namespace SpecializedConv.Generated
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 192));
                                 Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 0));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 1));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 2));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                            }
-                            {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 192));
-                                Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 0)) & tailMask;
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 1)) & tailMask;
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 2)) & tailMask;
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                            }
-                        }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 8) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 7) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 6) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 26) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 25) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 24) += sums0.GetElement(5);
-                    }
-                    // Taps (1,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
-                    {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
-                        for (int i = 0; i < 12; i++)
-                        {
-                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 192) + (i * 16));
-                            ref float inputRow = ref Unsafe.Add(ref input, (c * 252) + (i * 18));
-                            {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 192));
-                                Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 18));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 19));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 20));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                            }
-                            {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 192));
-                                Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 18)) & tailMask;
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 19)) & tailMask;
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 20)) & tailMask;
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                            }
-                        }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 5) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 4) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 3) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 23) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 22) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 21) += sums0.GetElement(5);
-                    }
-                    // Taps (2,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
-                    {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
-                        for (int i = 0; i < 12; i++)
-                        {
-                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 192) + (i * 16));
-                            ref float inputRow = ref Unsafe.Add(ref input, (c * 252) + (i * 18));
-                            {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 192));
-                                Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 36));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 38));
                                 g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 37));
                                 g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 38));
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 36));
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 20));
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 19));
+                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 18));
+                                g_0_5 = KernelSupport.MultiplyAdd(d_0, x, g_0_5); g_1_5 = KernelSupport.MultiplyAdd(d_1, x, g_1_5);
+                            }
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 192));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 38)) & tailMask;
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 37)) & tailMask;
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 36)) & tailMask;
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 20)) & tailMask;
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 19)) & tailMask;
+                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 18)) & tailMask;
+                                g_0_5 = KernelSupport.MultiplyAdd(d_0, x, g_0_5); g_1_5 = KernelSupport.MultiplyAdd(d_1, x, g_1_5);
+                            }
+                        }
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_0_5, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 0) + sums0_0).StoreUnsafe(ref wg, 0);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, g_1_5, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 18) + sums1_0).StoreUnsafe(ref wg, 18);
+                    }
+                    // Taps (0,2) … (0,0); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    {
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
+                        for (int i = 0; i < 12; i++)
+                        {
+                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 192) + (i * 16));
+                            ref float inputRow = ref Unsafe.Add(ref input, (c * 252) + (i * 18));
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 192));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 2));
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 1));
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 0));
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 192));
                                 Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 36)) & tailMask;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 2)) & tailMask;
                                 g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 37)) & tailMask;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 1)) & tailMask;
                                 g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 38)) & tailMask;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 0)) & tailMask;
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 2) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 1) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 0) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 20) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 19) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 18) += sums0.GetElement(5);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 6) += sums0_0.GetElement(0);
+                        Unsafe.Add(ref wg, 7) += sums0_0.GetElement(1);
+                        Unsafe.Add(ref wg, 8) += sums0_0.GetElement(2);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 24) += sums1_0.GetElement(0);
+                        Unsafe.Add(ref wg, 25) += sums1_0.GetElement(1);
+                        Unsafe.Add(ref wg, 26) += sums1_0.GetElement(2);
                     }
                 }
             }

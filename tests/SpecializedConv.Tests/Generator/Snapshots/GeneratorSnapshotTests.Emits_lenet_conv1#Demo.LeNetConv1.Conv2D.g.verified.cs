@@ -121,14 +121,10 @@ namespace SpecializedConv.Generated
         private const int PackedInputPhasePitch = 784;
         private const int PackedInputChannelPitch = 784;
         private const int PackedInputLength = 784;
-        // Both backward passes read the output gradient with rows padded by zeros to whole vectors.
-        private const int PaddedOutputGradRowPitch = 24;
-        private const int PaddedOutputGradChannelPitch = 576;
-        private const int PaddedOutputGradLength = 3456;
+        // Both backward passes read the output gradient in place: its rows are whole vectors already.
 
         // Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.
         [ThreadStatic] private static float[]? t_packedInput;
-        [ThreadStatic] private static float[]? t_paddedOutputGrad;
 
         public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output)
         {
@@ -163,11 +159,9 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            float[] paddedGrad = KernelSupport.Scratch(ref t_paddedOutputGrad, PaddedOutputGradLength);
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), paddedGrad, OutChannels, OutHeight, OutWidth, 0, 0, 1, PaddedOutputGradChannelPitch, PaddedOutputGradChannelPitch, PaddedOutputGradRowPitch);
-                BackwardDataSample(ref MemoryMarshal.GetArrayDataReference(paddedGrad), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, InputLength)));
+                BackwardDataSample(ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, InputLength)));
             }
 
         }
@@ -185,14 +179,12 @@ namespace SpecializedConv.Generated
             }
 
             float[] packedInput = KernelSupport.Scratch(ref t_packedInput, PackedInputLength);
-            float[] paddedGrad = KernelSupport.Scratch(ref t_paddedOutputGrad, PaddedOutputGradLength);
             weightGrad.Clear();
             biasGrad.Clear();
             for (int n = 0; n < batch; n++)
             {
                 KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packedInput, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
-                KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), paddedGrad, OutChannels, OutHeight, OutWidth, 0, 0, 1, PaddedOutputGradChannelPitch, PaddedOutputGradChannelPitch, PaddedOutputGradRowPitch);
-                BackwardWeightsSample(ref MemoryMarshal.GetArrayDataReference(packedInput), ref MemoryMarshal.GetArrayDataReference(paddedGrad), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));
+                BackwardWeightsSample(ref MemoryMarshal.GetArrayDataReference(packedInput), ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));
             }
         }
 
@@ -1184,18 +1176,10 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
-                        Unsafe.Add(ref wg, 0) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 1) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 2) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 3) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 4) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 25) += sums0.GetElement(5);
-                        Unsafe.Add(ref wg, 26) += sums0.GetElement(6);
-                        Unsafe.Add(ref wg, 27) += sums0.GetElement(7);
-                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 28) += sums1.GetElement(0);
-                        Unsafe.Add(ref wg, 29) += sums1.GetElement(1);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 0) + sums0_0).StoreUnsafe(ref wg, 0);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 25) + sums1_0).StoreUnsafe(ref wg, 25);
                     }
                     // Taps (1,0) … (1,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1248,18 +1232,10 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
-                        Unsafe.Add(ref wg, 5) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 6) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 7) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 8) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 9) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 30) += sums0.GetElement(5);
-                        Unsafe.Add(ref wg, 31) += sums0.GetElement(6);
-                        Unsafe.Add(ref wg, 32) += sums0.GetElement(7);
-                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 33) += sums1.GetElement(0);
-                        Unsafe.Add(ref wg, 34) += sums1.GetElement(1);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 5) + sums0_0).StoreUnsafe(ref wg, 5);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 30) + sums1_0).StoreUnsafe(ref wg, 30);
                     }
                     // Taps (2,0) … (2,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1312,18 +1288,10 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
-                        Unsafe.Add(ref wg, 10) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 11) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 12) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 13) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 14) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 35) += sums0.GetElement(5);
-                        Unsafe.Add(ref wg, 36) += sums0.GetElement(6);
-                        Unsafe.Add(ref wg, 37) += sums0.GetElement(7);
-                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 38) += sums1.GetElement(0);
-                        Unsafe.Add(ref wg, 39) += sums1.GetElement(1);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 10) + sums0_0).StoreUnsafe(ref wg, 10);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 35) + sums1_0).StoreUnsafe(ref wg, 35);
                     }
                     // Taps (3,0) … (3,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1376,18 +1344,10 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
-                        Unsafe.Add(ref wg, 15) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 16) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 17) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 18) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 19) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 40) += sums0.GetElement(5);
-                        Unsafe.Add(ref wg, 41) += sums0.GetElement(6);
-                        Unsafe.Add(ref wg, 42) += sums0.GetElement(7);
-                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 43) += sums1.GetElement(0);
-                        Unsafe.Add(ref wg, 44) += sums1.GetElement(1);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 15) + sums0_0).StoreUnsafe(ref wg, 15);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 40) + sums1_0).StoreUnsafe(ref wg, 40);
                     }
                     // Taps (4,0) … (4,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1440,18 +1400,18 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
-                        Unsafe.Add(ref wg, 20) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 21) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 22) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 23) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 24) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 45) += sums0.GetElement(5);
-                        Unsafe.Add(ref wg, 46) += sums0.GetElement(6);
-                        Unsafe.Add(ref wg, 47) += sums0.GetElement(7);
-                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 48) += sums1.GetElement(0);
-                        Unsafe.Add(ref wg, 49) += sums1.GetElement(1);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 20) += sums0_0.GetElement(0);
+                        Unsafe.Add(ref wg, 21) += sums0_0.GetElement(1);
+                        Unsafe.Add(ref wg, 22) += sums0_0.GetElement(2);
+                        Unsafe.Add(ref wg, 23) += sums0_0.GetElement(3);
+                        Unsafe.Add(ref wg, 24) += sums0_0.GetElement(4);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 45) += sums1_0.GetElement(0);
+                        Unsafe.Add(ref wg, 46) += sums1_0.GetElement(1);
+                        Unsafe.Add(ref wg, 47) += sums1_0.GetElement(2);
+                        Unsafe.Add(ref wg, 48) += sums1_0.GetElement(3);
+                        Unsafe.Add(ref wg, 49) += sums1_0.GetElement(4);
                     }
                 }
             }

@@ -128,15 +128,11 @@ namespace SpecializedConv.Generated
         private const int PackedOutputGradChannelPitch = 81;
         private const int PackedOutputGradLength = 648;
         private const int PhaseGradLength = 192;
-        // Backward-weights reads the output gradient with rows padded by zeros to whole vectors.
-        private const int PaddedOutputGradRowPitch = 8;
-        private const int PaddedOutputGradChannelPitch = 64;
-        private const int PaddedOutputGradLength = 512;
+        // Backward-weights reads the output gradient in place: its rows are whole vectors already.
 
         // Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.
         [ThreadStatic] private static float[]? t_packedInput;
         [ThreadStatic] private static float[]? t_packedOutputGrad;
-        [ThreadStatic] private static float[]? t_paddedOutputGrad;
         [ThreadStatic] private static float[]? t_phaseGrad;
 
         public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output)
@@ -203,14 +199,12 @@ namespace SpecializedConv.Generated
             }
 
             float[] packedInput = KernelSupport.Scratch(ref t_packedInput, PackedInputLength);
-            float[] paddedGrad = KernelSupport.Scratch(ref t_paddedOutputGrad, PaddedOutputGradLength);
             weightGrad.Clear();
             biasGrad.Clear();
             for (int n = 0; n < batch; n++)
             {
                 KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packedInput, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
-                KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), paddedGrad, OutChannels, OutHeight, OutWidth, 0, 0, 1, PaddedOutputGradChannelPitch, PaddedOutputGradChannelPitch, PaddedOutputGradRowPitch);
-                BackwardWeightsSample(ref MemoryMarshal.GetArrayDataReference(packedInput), ref MemoryMarshal.GetArrayDataReference(paddedGrad), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));
+                BackwardWeightsSample(ref MemoryMarshal.GetArrayDataReference(packedInput), ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));
             }
         }
 
@@ -664,7 +658,7 @@ namespace SpecializedConv.Generated
         /// weightGrad[k,c,r,s] += Σ_i Σ_j outputGrad[k,i,j] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 2 output channel(s) × up to 3 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
+        /// Blocks of 2 output channel(s) × up to 6 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
         /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -676,10 +670,10 @@ namespace SpecializedConv.Generated
                 for (int c = 0; c < 3; c++)
                 {
                     ref float wg = ref Unsafe.Add(ref weightGrad, (k0 * 27) + (c * 9));
-                    // Taps (0,0) … (0,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    // Taps (0,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero, g_0_5 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero, g_1_5 = Vector256<float>.Zero;
                         for (int i = 0; i < 8; i++)
                         {
                             ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 64) + (i * 8));
@@ -693,42 +687,18 @@ namespace SpecializedConv.Generated
                                 g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 1));
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                            }
-                        }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 0) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 1) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 2) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 27) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 28) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 29) += sums0.GetElement(5);
-                    }
-                    // Taps (1,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
-                    {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
-                        for (int i = 0; i < 8; i++)
-                        {
-                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 64) + (i * 8));
-                            ref float inputRow = ref Unsafe.Add(ref input, (c * 306) + (i * 18));
-                            {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
-                                Vector256<float> x;
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 9));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 162));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 10));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                                g_0_5 = KernelSupport.MultiplyAdd(d_0, x, g_0_5); g_1_5 = KernelSupport.MultiplyAdd(d_1, x, g_1_5);
                             }
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 3) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 4) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 5) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 30) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 31) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 32) += sums0.GetElement(5);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_0_5, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 0) + sums0_0).StoreUnsafe(ref wg, 0);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, g_1_5, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 27) + sums1_0).StoreUnsafe(ref wg, 27);
                     }
                     // Taps (2,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -749,13 +719,14 @@ namespace SpecializedConv.Generated
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 6) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 7) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 8) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 33) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 34) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 35) += sums0.GetElement(5);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 6) += sums0_0.GetElement(0);
+                        Unsafe.Add(ref wg, 7) += sums0_0.GetElement(1);
+                        Unsafe.Add(ref wg, 8) += sums0_0.GetElement(2);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 33) += sums1_0.GetElement(0);
+                        Unsafe.Add(ref wg, 34) += sums1_0.GetElement(1);
+                        Unsafe.Add(ref wg, 35) += sums1_0.GetElement(2);
                     }
                 }
             }
