@@ -13,7 +13,7 @@ public sealed partial class Conv2DGenerator
         /// <summary>Working buffers are indexed with int offsets; half of int.MaxValue leaves room for every margin.</summary>
         private const double MaxWorkingBuffer = int.MaxValue / 2.0;
 
-        public static CheckedLayer Check(LayerDeclaration layer)
+        public static CheckedLayer<LayerShape> Check(LayerDeclaration layer)
         {
             var found = new List<DiagnosticInfo>();
             LocationInfo? at = layer.AttributeLocation;
@@ -25,7 +25,7 @@ public sealed partial class Conv2DGenerator
             if (!layer.InvalidArguments.IsEmpty)
             {
                 // The other values may be placeholders for the invalid ones: checking them would only mislead.
-                return new CheckedLayer(null, null, found.ToEquatableArray());
+                return new CheckedLayer<LayerShape>(null, null, found.ToEquatableArray());
             }
 
             CheckPositive(found, at, "InChannels", layer.InChannels);
@@ -56,7 +56,7 @@ public sealed partial class Conv2DGenerator
             if (found.Count > 0)
             {
                 // The geometry below is meaningless with any of the values above wrong.
-                return new CheckedLayer(null, null, found.ToEquatableArray());
+                return new CheckedLayer<LayerShape>(null, null, found.ToEquatableArray());
             }
 
             long taps = (long)layer.KernelHeight * layer.KernelWidth;
@@ -71,7 +71,7 @@ public sealed partial class Conv2DGenerator
             CheckAxis(found, at, "width", columns);
             if (found.Count > 0)
             {
-                return new CheckedLayer(null, null, found.ToEquatableArray());
+                return new CheckedLayer<LayerShape>(null, null, found.ToEquatableArray());
             }
 
             CheckLength(found, at, "InputLength (InChannels × InHeight × InWidth)", (long)layer.InChannels * layer.InHeight * layer.InWidth);
@@ -79,14 +79,14 @@ public sealed partial class Conv2DGenerator
             CheckLength(found, at, "WeightLength (OutChannels × InChannels × KernelHeight × KernelWidth)", (long)layer.OutChannels * layer.InChannels * taps);
             if (found.Count > 0)
             {
-                return new CheckedLayer(null, null, found.ToEquatableArray());
+                return new CheckedLayer<LayerShape>(null, null, found.ToEquatableArray());
             }
 
             double buffers = Planner.WorkingBufferBound(layer.InChannels, layer.OutChannels, rows, columns);
             if (buffers > MaxWorkingBuffer)
             {
                 found.Add(DiagnosticInfo.Create(DiagnosticDescriptors.LayerTooLarge, at, "The padded working buffers (input and output gradient with their margins)", $"about {buffers:0}"));
-                return new CheckedLayer(null, null, found.ToEquatableArray());
+                return new CheckedLayer<LayerShape>(null, null, found.ToEquatableArray());
             }
 
             var shape = new LayerShape(
@@ -94,7 +94,7 @@ public sealed partial class Conv2DGenerator
                 layer.Mode, layer.Kind, layer.Stride, layer.Padding, layer.Dilation,
                 (int)rows.PadBefore, (int)rows.PadAfter, (int)columns.PadBefore, (int)columns.PadAfter,
                 (int)rows.Output, (int)columns.Output);
-            return new CheckedLayer(type, shape, EquatableArray<DiagnosticInfo>.Empty);
+            return new CheckedLayer<LayerShape>(type, shape, EquatableArray<DiagnosticInfo>.Empty);
         }
 
         private static void CheckPositive(List<DiagnosticInfo> found, LocationInfo? at, string name, int value)

@@ -15,12 +15,13 @@ public sealed partial class Conv2DGenerator
     /// <summary>Reads a <c>[Conv2D]</c> application into plain values. Decides nothing: Diagnostics checks.</summary>
     internal static class Parser
     {
-        public static ParsedLayer Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        /// <summary>The declaration, or null when the attribute is not on a class (the compiler reports that) or does not bind.</summary>
+        public static LayerDeclaration? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (LayerTypes.Target(context, cancellationToken) is not { } target)
             {
                 // Structs, interfaces and the like: the compiler already reports CS0592 (the attribute targets classes).
-                return new ParsedLayer(null);
+                return null;
             }
 
             (INamedTypeSymbol type, TypeDeclarationSyntax syntax, AttributeData attribute, LocationInfo? location) = target;
@@ -34,7 +35,7 @@ public sealed partial class Conv2DGenerator
             {
                 // The attribute did not bind: the compiler reports why (CS1729 and the like), and there are no sizes
                 // to check or generate from, so the generator stays silent rather than invent any.
-                return new ParsedLayer(null);
+                return null;
             }
 
             int[] sizes = new int[6];
@@ -77,14 +78,14 @@ public sealed partial class Conv2DGenerator
             {
                 HiddenMembers = LayerTypes.HiddenMembers(type, GeneratedMembers),
             };
-            return new ParsedLayer(new LayerDeclaration(
+            return new LayerDeclaration(
                 typeInfo,
                 location,
                 sizes[0], sizes[1], sizes[2], sizes[3], sizes[4], sizes[5],
                 mode, kind, stride, padding, dilation,
                 invalid.ToEquatableArray(),
                 LayerTypes.OtherLayerAttributes(type, AttributeMetadataName),
-                LayerTypes.ConflictingMembers(type, GeneratedMemberNames(typeInfo.IsStatic))));
+                LayerTypes.ConflictingMembers(type, GeneratedMemberNames(typeInfo.IsStatic)));
         }
 
         /// <summary>The members the generator adds to a class that is not static, with the parameter types of the methods.</summary>

@@ -12,7 +12,7 @@ public sealed partial class DenseGenerator
         private const string Attribute = "Dense";
         private const string SizeNames = "Inputs, Outputs";
 
-        public static CheckedDense Check(DenseDeclaration layer)
+        public static CheckedLayer<DenseLayerShape> Check(DenseDeclaration layer)
         {
             var found = new List<DiagnosticInfo>();
             LocationInfo? at = layer.AttributeLocation;
@@ -22,7 +22,7 @@ public sealed partial class DenseGenerator
             LayerTypes.CheckPositive(found, at, Attribute, SizeNames, "Outputs", layer.Outputs);
             if (found.Count > 0)
             {
-                return new CheckedDense(null, null, found.ToEquatableArray());
+                return new CheckedLayer<DenseLayerShape>(null, null, found.ToEquatableArray());
             }
 
             LayerTypes.CheckLength(found, at, "WeightLength (Outputs × Inputs)", (long)layer.Inputs * layer.Outputs);
@@ -35,10 +35,10 @@ public sealed partial class DenseGenerator
 
             if (found.Count > 0)
             {
-                return new CheckedDense(null, null, found.ToEquatableArray());
+                return new CheckedLayer<DenseLayerShape>(null, null, found.ToEquatableArray());
             }
 
-            return new CheckedDense(layer.Type, new DenseLayerShape(layer.Inputs, layer.Outputs), EquatableArray<DiagnosticInfo>.Empty);
+            return new CheckedLayer<DenseLayerShape>(layer.Type, new DenseLayerShape(layer.Inputs, layer.Outputs), EquatableArray<DiagnosticInfo>.Empty);
         }
     }
 }

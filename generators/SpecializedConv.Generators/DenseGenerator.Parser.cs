@@ -16,11 +16,12 @@ public sealed partial class DenseGenerator
     {
         private static readonly string[] ConstructorParameters = { "inputs", "outputs" };
 
-        public static ParsedDense Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        /// <summary>The declaration, or null when the attribute is not on a class (the compiler reports that).</summary>
+        public static DenseDeclaration? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
             if (LayerTypes.Target(context, cancellationToken) is not { } target)
             {
-                return new ParsedDense(null);
+                return null;
             }
 
             (INamedTypeSymbol type, TypeDeclarationSyntax syntax, AttributeData attribute, LocationInfo? location) = target;
@@ -44,14 +45,14 @@ public sealed partial class DenseGenerator
             {
                 HiddenMembers = LayerTypes.HiddenMembers(type, GeneratedMembers),
             };
-            return new ParsedDense(new DenseDeclaration(
+            return new DenseDeclaration(
                 typeInfo,
                 location,
                 sizes[0],
                 sizes[1],
                 LayerTypes.OtherLayerAttributes(type, AttributeMetadataName),
                 invalid.ToEquatableArray(),
-                LayerTypes.ConflictingMembers(type, GeneratedMemberNames(typeInfo.IsStatic))));
+                LayerTypes.ConflictingMembers(type, GeneratedMemberNames(typeInfo.IsStatic)));
         }
 
         /// <summary>The members the generator adds to a dense class that is not static, with the parameter types of the methods.</summary>

@@ -1,13 +1,11 @@
-using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SpecializedConv.Generators.Model;
 
 namespace SpecializedConv.Generators;
 
 /// <summary>
 /// Generates a fixed-shape fully connected layer for every <c>[Dense]</c> class. A pipeline of plain values:
-/// Parser (attribute → <see cref="DenseDeclaration"/>), Diagnostics (→ <see cref="CheckedDense"/>),
+/// Parser (attribute → <see cref="DenseDeclaration"/>), Diagnostics (→ <see cref="CheckedLayer{TShape}"/>),
 /// Planner (→ <see cref="DensePlan"/>) and Emitter (→ C# text).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -17,42 +15,14 @@ public sealed partial class DenseGenerator : IIncrementalGenerator
     public const string AttributeMetadataName = "SpecializedConv.DenseAttribute";
 
     /// <inheritdoc/>
-    public void Initialize(IncrementalGeneratorInitializationContext context)
-    {
-        IncrementalValuesProvider<DenseDeclaration> declarations = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                AttributeMetadataName,
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                Parser.Parse)
-            .Where(static parsed => parsed.Declaration is not null)
-            .Select(static (parsed, _) => parsed.Declaration!)
-            .WithTrackingName(TrackingNames.Declarations);
-
-        IncrementalValuesProvider<CheckedDense> checkedLayers = declarations
-            .Select(static (declaration, _) => Diagnostics.Check(declaration))
-            .WithTrackingName(TrackingNames.Checked);
-
-        context.RegisterSourceOutput(
-            checkedLayers.Where(static layer => !layer.Diagnostics.IsEmpty).Select(static (layer, _) => layer.Diagnostics),
-            static (output, diagnostics) =>
-            {
-                foreach (DiagnosticInfo diagnostic in diagnostics)
-                {
-                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
-                }
-            });
-
-        IncrementalValuesProvider<DensePlan> plans = checkedLayers
-            .Where(static layer => layer.Shape is not null)
-            .Select(static (layer, _) => Planner.Plan(layer.Type!, layer.Shape!))
-            .WithTrackingName(TrackingNames.Plans);
-
-        IncrementalValuesProvider<GeneratedSource> sources = plans
-            .Select(static (plan, _) => new GeneratedSource(plan.Type.FullName, Emitter.HintName(plan.Type), Emitter.Emit(plan)))
-            .WithTrackingName(TrackingNames.Sources);
-
-        context.RegisterSourceOutput(sources.Collect(), static (output, all) => GeneratedSource.AddAll(output, all));
-    }
+    public void Initialize(IncrementalGeneratorInitializationContext context) =>
+        LayerPipeline.Register(
+            context,
+            context.SyntaxProvider.ForAttributeWithMetadataName(AttributeMetadataName, LayerPipeline.IsClassOrRecord, Parser.Parse),
+            new LayerPipeline.StepNames(TrackingNames.Declarations, TrackingNames.Checked, TrackingNames.Plans, TrackingNames.Sources),
+            Diagnostics.Check,
+            Planner.Plan,
+            static plan => new GeneratedSource(plan.Type.FullName, Emitter.HintName(plan.Type), Emitter.Emit(plan)));
 
     /// <summary>Names of the pipeline steps, for incrementality tests.</summary>
     public static class TrackingNames

@@ -11,7 +11,7 @@ public sealed partial class Pool2DGenerator
     {
         private const string SizeNames = "Channels, InHeight, InWidth, Size";
 
-        public static CheckedPool2D Check(Pool2DDeclaration layer)
+        public static CheckedLayer<Pool2DLayerShape> Check(Pool2DDeclaration layer)
         {
             var found = new List<DiagnosticInfo>();
             LocationInfo? at = layer.AttributeLocation;
@@ -36,7 +36,7 @@ public sealed partial class Pool2DGenerator
             if (found.Count > 0)
             {
                 // The geometry below is meaningless with any of the values above wrong.
-                return new CheckedPool2D(null, null, found.ToEquatableArray());
+                return new CheckedLayer<Pool2DLayerShape>(null, null, found.ToEquatableArray());
             }
 
             var rows = new PoolAxis(layer.InHeight, layer.Size, layer.Stride, layer.Padding);
@@ -45,7 +45,7 @@ public sealed partial class Pool2DGenerator
             CheckAxis(found, at, "width", columns);
             if (found.Count > 0)
             {
-                return new CheckedPool2D(null, null, found.ToEquatableArray());
+                return new CheckedLayer<Pool2DLayerShape>(null, null, found.ToEquatableArray());
             }
 
             LayerTypes.CheckLength(found, at, "InputLength (Channels × InHeight × InWidth)", (long)layer.Channels * layer.InHeight * layer.InWidth);
@@ -63,12 +63,12 @@ public sealed partial class Pool2DGenerator
 
             if (found.Count > 0)
             {
-                return new CheckedPool2D(null, null, found.ToEquatableArray());
+                return new CheckedLayer<Pool2DLayerShape>(null, null, found.ToEquatableArray());
             }
 
             var shape = new Pool2DLayerShape(
                 layer.Kind, layer.Channels, layer.InHeight, layer.InWidth, layer.Size, rows.Stride, layer.Padding, (int)rows.Output, (int)columns.Output);
-            return new CheckedPool2D(layer.Type, shape, EquatableArray<DiagnosticInfo>.Empty);
+            return new CheckedLayer<Pool2DLayerShape>(layer.Type, shape, EquatableArray<DiagnosticInfo>.Empty);
         }
 
         private static void CheckAxis(List<DiagnosticInfo> found, LocationInfo? at, string axisName, PoolAxis axis)

@@ -16,11 +16,12 @@ public sealed partial class Pool2DGenerator
     {
         private static readonly string[] ConstructorParameters = { "channels", "inHeight", "inWidth", "size" };
 
-        public static ParsedPool2D Parse(GeneratorAttributeSyntaxContext context, PoolKind kind, CancellationToken cancellationToken)
+        /// <summary>The declaration, or null when the attribute is not on a class (the compiler reports that).</summary>
+        public static Pool2DDeclaration? Parse(GeneratorAttributeSyntaxContext context, PoolKind kind, CancellationToken cancellationToken)
         {
             if (LayerTypes.Target(context, cancellationToken) is not { } target)
             {
-                return new ParsedPool2D(null);
+                return null;
             }
 
             (INamedTypeSymbol type, TypeDeclarationSyntax syntax, AttributeData attribute, LocationInfo? location) = target;
@@ -61,7 +62,7 @@ public sealed partial class Pool2DGenerator
             {
                 HiddenMembers = LayerTypes.HiddenMembers(type, GeneratedMembers(kind)),
             };
-            return new ParsedPool2D(new Pool2DDeclaration(
+            return new Pool2DDeclaration(
                 typeInfo,
                 location,
                 kind,
@@ -70,7 +71,7 @@ public sealed partial class Pool2DGenerator
                 padding,
                 LayerTypes.OtherLayerAttributes(type, metadataName),
                 invalid.ToEquatableArray(),
-                LayerTypes.ConflictingMembers(type, GeneratedMemberNames(kind, typeInfo.IsStatic))));
+                LayerTypes.ConflictingMembers(type, GeneratedMemberNames(kind, typeInfo.IsStatic)));
         }
 
         /// <summary>The members the generator adds to a pooling class that is not static, with the parameter types of the methods.</summary>

@@ -1,6 +1,4 @@
-using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using SpecializedConv.Generators.Model;
 
 namespace SpecializedConv.Generators;
@@ -8,7 +6,7 @@ namespace SpecializedConv.Generators;
 /// <summary>
 /// Generates a fixed-shape pooling layer for every <c>[MaxPool2D]</c> and <c>[AvgPool2D]</c> class. One pipeline per
 /// attribute, each of plain values: Parser (attribute → <see cref="Pool2DDeclaration"/>), Diagnostics
-/// (→ <see cref="CheckedPool2D"/>), Planner (→ <see cref="Pool2DPlan"/>) and Emitter (→ C# text).
+/// (→ <see cref="CheckedLayer{TShape}"/>), Planner (→ <see cref="Pool2DPlan"/>) and Emitter (→ C# text).
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed partial class Pool2DGenerator : IIncrementalGenerator
@@ -22,48 +20,22 @@ public sealed partial class Pool2DGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        Register(context, context.SyntaxProvider.ForAttributeWithMetadataName(
-            MaxPoolAttributeMetadataName,
-            static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-            static (attributeContext, cancellationToken) => Parser.Parse(attributeContext, PoolKind.Max, cancellationToken)));
-        Register(context, context.SyntaxProvider.ForAttributeWithMetadataName(
-            AvgPoolAttributeMetadataName,
-            static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-            static (attributeContext, cancellationToken) => Parser.Parse(attributeContext, PoolKind.Average, cancellationToken)));
+        Register(context, MaxPoolAttributeMetadataName, PoolKind.Max);
+        Register(context, AvgPoolAttributeMetadataName, PoolKind.Average);
     }
 
-    private static void Register(IncrementalGeneratorInitializationContext context, IncrementalValuesProvider<ParsedPool2D> parsed)
-    {
-        IncrementalValuesProvider<Pool2DDeclaration> declarations = parsed
-            .Where(static layer => layer.Declaration is not null)
-            .Select(static (layer, _) => layer.Declaration!)
-            .WithTrackingName(TrackingNames.Declarations);
-
-        IncrementalValuesProvider<CheckedPool2D> checkedLayers = declarations
-            .Select(static (declaration, _) => Diagnostics.Check(declaration))
-            .WithTrackingName(TrackingNames.Checked);
-
-        context.RegisterSourceOutput(
-            checkedLayers.Where(static layer => !layer.Diagnostics.IsEmpty).Select(static (layer, _) => layer.Diagnostics),
-            static (output, diagnostics) =>
-            {
-                foreach (DiagnosticInfo diagnostic in diagnostics)
-                {
-                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
-                }
-            });
-
-        IncrementalValuesProvider<Pool2DPlan> plans = checkedLayers
-            .Where(static layer => layer.Shape is not null)
-            .Select(static (layer, _) => Planner.Plan(layer.Type!, layer.Shape!))
-            .WithTrackingName(TrackingNames.Plans);
-
-        IncrementalValuesProvider<GeneratedSource> sources = plans
-            .Select(static (plan, _) => new GeneratedSource(plan.Type.FullName, Emitter.HintName(plan), Emitter.Emit(plan)))
-            .WithTrackingName(TrackingNames.Sources);
-
-        context.RegisterSourceOutput(sources.Collect(), static (output, all) => GeneratedSource.AddAll(output, all));
-    }
+    /// <summary>One pipeline per attribute; both use the same step names.</summary>
+    private static void Register(IncrementalGeneratorInitializationContext context, string attributeMetadataName, PoolKind kind) =>
+        LayerPipeline.Register(
+            context,
+            context.SyntaxProvider.ForAttributeWithMetadataName(
+                attributeMetadataName,
+                LayerPipeline.IsClassOrRecord,
+                (attributeContext, cancellationToken) => Parser.Parse(attributeContext, kind, cancellationToken)),
+            new LayerPipeline.StepNames(TrackingNames.Declarations, TrackingNames.Checked, TrackingNames.Plans, TrackingNames.Sources),
+            Diagnostics.Check,
+            Planner.Plan,
+            static plan => new GeneratedSource(plan.Type.FullName, Emitter.HintName(plan), Emitter.Emit(plan)));
 
     /// <summary>Names of the pipeline steps (shared by both attributes' pipelines), for incrementality tests.</summary>
     public static class TrackingNames

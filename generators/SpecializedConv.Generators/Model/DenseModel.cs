@@ -21,12 +21,6 @@ internal sealed record DenseLayerShape(int Inputs, int Outputs)
     public int WeightLength => Inputs * Outputs;
 }
 
-/// <summary>The result of parsing one attribute application: a declaration, or nothing when the target is not a class.</summary>
-internal sealed record ParsedDense(DenseDeclaration? Declaration);
-
-/// <summary>A declaration after the Diagnostics stage: a shape to generate, or the reasons it cannot be.</summary>
-internal sealed record CheckedDense(LayerTypeInfo? Type, DenseLayerShape? Shape, EquatableArray<DiagnosticInfo> Diagnostics);
-
 /// <summary>
 /// Forward: a block of <paramref name="SampleBlock"/> samples × <paramref name="OutputBlock"/> outputs keeps one
 /// Vector256 accumulator per pair, walks the inputs 8 at a time (each input vector loaded once per sample, each weight

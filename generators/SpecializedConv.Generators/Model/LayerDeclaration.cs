@@ -102,9 +102,3 @@ internal sealed record LayerShape(
             ? ((KernelHeight - 1 - r) * KernelWidth) + (KernelWidth - 1 - s)
             : (r * KernelWidth) + s;
 }
-
-/// <summary>The result of parsing one attribute application: a declaration, or nothing when the target is not a class.</summary>
-internal sealed record ParsedLayer(LayerDeclaration? Declaration);
-
-/// <summary>A declaration after the Diagnostics stage: a shape to generate, or the reasons it cannot be.</summary>
-internal sealed record CheckedLayer(LayerTypeInfo? Type, LayerShape? Shape, EquatableArray<DiagnosticInfo> Diagnostics);

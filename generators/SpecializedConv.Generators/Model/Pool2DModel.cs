@@ -55,12 +55,6 @@ internal sealed record Pool2DLayerShape(
     public string AttributeName => Kind == PoolKind.Max ? "MaxPool2D" : "AvgPool2D";
 }
 
-/// <summary>The result of parsing one attribute application: a declaration, or nothing when the target is not a class.</summary>
-internal sealed record ParsedPool2D(Pool2DDeclaration? Declaration);
-
-/// <summary>A declaration after the Diagnostics stage: a shape to generate, or the reasons it cannot be.</summary>
-internal sealed record CheckedPool2D(LayerTypeInfo? Type, Pool2DLayerShape? Shape, EquatableArray<DiagnosticInfo> Diagnostics);
-
 /// <summary>One window cell (tap) of the unrolled forward kernel.</summary>
 /// <param name="R">Window row (for comments).</param>
 /// <param name="S">Window column (for comments).</param>
