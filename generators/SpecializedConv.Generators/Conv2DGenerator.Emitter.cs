@@ -451,7 +451,25 @@ public sealed partial class Conv2DGenerator
                             w.Line($"ref float w = ref Unsafe.Add(ref weights, k0 * {k.WeightOutputStride});");
                             using (w.Open($"for (int c = 0; c < {k.SourceChannels}; c++)"))
                             {
-                                EmitTaps(w, k);
+                                if (k.TapRows is { } rows)
+                                {
+                                    w.Line($"// Kernel rows in a loop: each repeats the taps of row {k.Taps[0].R}, {rows.SourceDelta} source floats and {rows.WeightDelta} weights further on.");
+                                    w.Line("ref float srcRow = ref src;");
+                                    w.Line("ref float wRow = ref w;");
+                                    using (w.Open($"for (int tapRow = 0; tapRow < {rows.Rows}; tapRow++)"))
+                                    {
+                                        EmitTaps(w, k, "srcRow", "wRow");
+                                        w.Line($"srcRow = ref Unsafe.Add(ref srcRow, {rows.SourceDelta});");
+                                        w.Line(rows.WeightDelta >= 0
+                                            ? $"wRow = ref Unsafe.Add(ref wRow, {rows.WeightDelta});"
+                                            : $"wRow = ref Unsafe.Subtract(ref wRow, {-rows.WeightDelta});");
+                                    }
+                                }
+                                else
+                                {
+                                    EmitTaps(w, k, "src", "w");
+                                }
+
                                 w.Line($"src = ref Unsafe.Add(ref src, {k.SourceChannelPitch});");
                                 w.Line($"w = ref Unsafe.Add(ref w, {k.WeightSourceStride});");
                             }
@@ -483,7 +501,7 @@ public sealed partial class Conv2DGenerator
         /// One block's taps for one source channel. The operand used by fewer FMAs is loaded first and kept in registers:
         /// the rb·jb source vectors when they are fewer than the kb weights, the kb broadcast weights otherwise.
         /// </summary>
-        private static void EmitTaps(IndentedWriter w, BlockKernelPlan k)
+        private static void EmitTaps(IndentedWriter w, BlockKernelPlan k, string src, string weights)
         {
             Blocking b = k.Blocking;
             int kb = b.ChannelBlock, rb = b.RowBlock, jb = b.VectorBlock;
@@ -507,13 +525,13 @@ public sealed partial class Conv2DGenerator
                     {
                         foreach (int jj in Range(jb))
                         {
-                            w.Line($"x_{rr}_{jj} = Vector256.LoadUnsafe(ref src, {(rr * rowStride) + (jj * Blocking.Lanes) + tap.SourceOffset});");
+                            w.Line($"x_{rr}_{jj} = Vector256.LoadUnsafe(ref {src}, {(rr * rowStride) + (jj * Blocking.Lanes) + tap.SourceOffset});");
                         }
                     }
 
                     foreach (int kk in Range(kb))
                     {
-                        w.Line($"wk = Vector256.Create(Unsafe.Add(ref w, {(kk * k.WeightOutputStride) + tap.WeightOffset}));");
+                        w.Line($"wk = Vector256.Create(Unsafe.Add(ref {weights}, {(kk * k.WeightOutputStride) + tap.WeightOffset}));");
                         w.Line(string.Join(" ", Range(rb).SelectMany(rr => Range(jb).Select(jj => $"{Acc(kk, rr, jj)} = {Support}.MultiplyAdd(x_{rr}_{jj}, wk, {Acc(kk, rr, jj)});"))));
                     }
                 }
@@ -521,14 +539,14 @@ public sealed partial class Conv2DGenerator
                 {
                     foreach (int kk in Range(kb))
                     {
-                        w.Line($"w_{kk} = Vector256.Create(Unsafe.Add(ref w, {(kk * k.WeightOutputStride) + tap.WeightOffset}));");
+                        w.Line($"w_{kk} = Vector256.Create(Unsafe.Add(ref {weights}, {(kk * k.WeightOutputStride) + tap.WeightOffset}));");
                     }
 
                     foreach (int rr in Range(rb))
                     {
                         foreach (int jj in Range(jb))
                         {
-                            w.Line($"x = Vector256.LoadUnsafe(ref src, {(rr * rowStride) + (jj * Blocking.Lanes) + tap.SourceOffset});");
+                            w.Line($"x = Vector256.LoadUnsafe(ref {src}, {(rr * rowStride) + (jj * Blocking.Lanes) + tap.SourceOffset});");
                             w.Line(string.Join(" ", Range(kb).Select(kk => $"{Acc(kk, rr, jj)} = {Support}.MultiplyAdd(x, w_{kk}, {Acc(kk, rr, jj)});")));
                         }
                     }

@@ -24,6 +24,9 @@ public sealed partial class Conv2DGenerator
         /// <summary>FMA statements per unrolled method; beyond this the JIT's size limits come into view.</summary>
         private const int MaxUnrolledMultiplyAdds = 1600;
 
+        /// <summary>Taps a block kernel unrolls in full; larger kernels loop over their rows (see LoopOverTapRows).</summary>
+        private const int MaxUnrolledTaps = 49;
+
         /// <summary>Largest stack buffer (in floats, 16 KB) the transposed backward-data may use for its rows.</summary>
         private const int MaxRowBufferFloats = 4096;
 
@@ -88,6 +91,7 @@ public sealed partial class Conv2DGenerator
                 }
 
                 (Blocking blocking, _) = ChooseBlocking(s.OutChannels, s.OutHeight, s.OutWidth, taps.Count, paddedDestination: false);
+                (EquatableArray<TapPlan> unrolled, TapRowLoop? tapRows) = LoopOverTapRows(taps);
                 return new BlockKernelPlan(
                     "ForwardSample",
                     "One sample's forward pass: output[k,i,j] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].",
@@ -105,7 +109,8 @@ public sealed partial class Conv2DGenerator
                     RowStep: st,
                     WeightOutputStride: s.InChannels * s.Taps,
                     WeightSourceStride: s.Taps,
-                    taps.ToEquatableArray());
+                    unrolled,
+                    tapRows);
             }
         }
 
@@ -196,6 +201,7 @@ public sealed partial class Conv2DGenerator
                         scratchLength = Math.Max(scratchLength, s.InChannels * destinationChannelPitch);
                     }
 
+                    (EquatableArray<TapPlan> unrolled, TapRowLoop? tapRows) = LoopOverTapRows(taps);
                     string name = direct ? "BackwardDataSample" : $"BackwardDataPhase{rowPhase.Phase}_{columnPhase.Phase}";
                     string summary = direct
                         ? "One sample's input gradient: inputGrad[c,y,x] = Σ_k Σ_taps w'[k,c,r,s] · outputGrad[k, y + padTop − r·dilation, x + padLeft − s·dilation] (a full correlation with the flipped kernel)."
@@ -224,7 +230,8 @@ public sealed partial class Conv2DGenerator
                             RowStep: 1,
                             WeightOutputStride: s.Taps,
                             WeightSourceStride: s.InChannels * s.Taps,
-                            taps.ToEquatableArray())));
+                            unrolled,
+                            tapRows)));
                 }
 
                 return (new DataPlan(pack, phases.ToEquatableArray(), scratchLength, ClearFirst: !(rowsCovered && columnsCovered)), cost);
@@ -436,6 +443,38 @@ public sealed partial class Conv2DGenerator
                 int rowPitch = RoundUp(s.OutWidth, Lanes);
                 return new WeightsPlan(best, rowPitch, s.OutHeight * rowPitch, groupsList.ToEquatableArray());
             }
+        }
+
+        /// <summary>
+        /// Keeps at most <see cref="MaxUnrolledTaps"/> taps unrolled: past that, when every kernel row repeats the first
+        /// row's taps at a fixed source and weight distance, a loop over the rows unrolls one row. An 11×11 kernel unrolled
+        /// whole was compiled into code that spilled its accumulators to the stack (8 GFLOP/s instead of 80).
+        /// </summary>
+        private static (EquatableArray<TapPlan> Taps, TapRowLoop? Rows) LoopOverTapRows(List<TapPlan> taps)
+        {
+            List<List<TapPlan>> rows = taps.GroupBy(tap => tap.R).Select(row => row.ToList()).ToList();
+            if (taps.Count <= MaxUnrolledTaps || rows.Count < 2)
+            {
+                return (taps.ToEquatableArray(), null);
+            }
+
+            List<TapPlan> first = rows[0];
+            int sourceDelta = rows[1][0].SourceOffset - first[0].SourceOffset;
+            int weightDelta = rows[1][0].WeightOffset - first[0].WeightOffset;
+            for (int row = 1; row < rows.Count; row++)
+            {
+                List<TapPlan> current = rows[row];
+                bool repeats = current.Count == first.Count && current.Select((tap, i) =>
+                    tap.S == first[i].S &&
+                    tap.SourceOffset - first[i].SourceOffset == row * sourceDelta &&
+                    tap.WeightOffset - first[i].WeightOffset == row * weightDelta).All(same => same);
+                if (!repeats)
+                {
+                    return (taps.ToEquatableArray(), null);
+                }
+            }
+
+            return (first.ToEquatableArray(), new TapRowLoop(rows.Count, sourceDelta, weightDelta));
         }
 
         /// <summary>

@@ -29,6 +29,8 @@ internal sealed record Blocking(int ChannelBlock, int RowBlock, int VectorBlock)
 /// </summary>
 /// <param name="PaddedDestination">Destination rows are padded to whole blocks, so blocks never overlap or store partially.</param>
 /// <param name="RowStep">Source rows advanced per output row (the stride in the forward pass).</param>
+/// <param name="Taps">Every tap, unrolled; or with <paramref name="TapRows"/>, the taps of the first kernel row.</param>
+/// <param name="TapRows">Set for large kernels: a loop over the kernel rows with only one row's taps unrolled.</param>
 internal sealed record BlockKernelPlan(
     string MethodName,
     string Summary,
@@ -46,7 +48,15 @@ internal sealed record BlockKernelPlan(
     int RowStep,
     int WeightOutputStride,
     int WeightSourceStride,
-    EquatableArray<TapPlan> Taps);
+    EquatableArray<TapPlan> Taps,
+    TapRowLoop? TapRows = null);
+
+/// <summary>
+/// A loop over <paramref name="Rows"/> kernel rows whose taps repeat the first row's: each row's source vectors lie
+/// <paramref name="SourceDelta"/> floats after the previous row's and its weights <paramref name="WeightDelta"/> (negative
+/// for a convolution's turned kernel).
+/// </summary>
+internal sealed record TapRowLoop(int Rows, int SourceDelta, int WeightDelta);
 
 /// <summary>Zero-padded, column-phase-split copy of a tensor: see KernelSupport.PackPlanes.</summary>
 internal sealed record PackPlan(int Channels, int Phases, int Rows, int RowPitch, int PadTop, int PadLeft)
