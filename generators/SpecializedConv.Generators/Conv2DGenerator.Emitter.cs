@@ -453,16 +453,14 @@ public sealed partial class Conv2DGenerator
                             {
                                 if (k.TapRows is { } rows)
                                 {
-                                    w.Line($"// Kernel rows in a loop: each repeats the taps of row {k.Taps[0].R}, {rows.SourceDelta} source floats and {rows.WeightDelta} weights further on.");
+                                    w.Line($"// Kernel rows in a loop: each repeats the taps of row {k.Taps[0].R}; from row to row the source moves {Move(rows.SourceDelta)} and the weights {Move(rows.WeightDelta)}.");
                                     w.Line("ref float srcRow = ref src;");
                                     w.Line("ref float wRow = ref w;");
                                     using (w.Open($"for (int tapRow = 0; tapRow < {rows.Rows}; tapRow++)"))
                                     {
                                         EmitTaps(w, k, "srcRow", "wRow");
-                                        w.Line($"srcRow = ref Unsafe.Add(ref srcRow, {rows.SourceDelta});");
-                                        w.Line(rows.WeightDelta >= 0
-                                            ? $"wRow = ref Unsafe.Add(ref wRow, {rows.WeightDelta});"
-                                            : $"wRow = ref Unsafe.Subtract(ref wRow, {-rows.WeightDelta});");
+                                        w.Line(Advance("srcRow", rows.SourceDelta));
+                                        w.Line(Advance("wRow", rows.WeightDelta));
                                     }
                                 }
                                 else
@@ -878,6 +876,14 @@ public sealed partial class Conv2DGenerator
             !clamp || total % block == 0 ? $"{index} * {block}" : $"Math.Min({index} * {block}, {total - block})";
 
         private static string Acc(int kk, int rr, int jj) => $"a_{kk}_{rr}_{jj}";
+
+        /// <summary>Moves a reference by a signed number of floats without writing a negative literal.</summary>
+        private static string Advance(string reference, int floats) => floats >= 0
+            ? $"{reference} = ref Unsafe.Add(ref {reference}, {floats});"
+            : $"{reference} = ref Unsafe.Subtract(ref {reference}, {-floats});";
+
+        /// <summary>A signed distance in words, for comments: "18 floats back" rather than "-18".</summary>
+        private static string Move(int floats) => floats >= 0 ? $"{floats} floats on" : $"{-floats} floats back";
 
         private static IEnumerable<int> Range(int count) => Enumerable.Range(0, count);
 
