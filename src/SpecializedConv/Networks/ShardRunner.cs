@@ -13,6 +13,7 @@ internal sealed class ShardRunner : IDisposable
 {
     private readonly Action<int> _work;
     private readonly Thread[] _workers;
+    private readonly long[] _workerAllocatedBytes;
     private readonly object _gate = new();
     private long _generation;
     private int _items;
@@ -26,15 +27,38 @@ internal sealed class ShardRunner : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
         _work = work;
         _workers = new Thread[threads - 1];
+        _workerAllocatedBytes = new long[_workers.Length];
         for (int i = 0; i < _workers.Length; i++)
         {
-            _workers[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"SpecializedConv shard worker {i + 1}" };
+            int worker = i;
+            _workers[i] = new Thread(() => WorkerLoop(worker)) { IsBackground = true, Name = $"SpecializedConv shard worker {i + 1}" };
             _workers[i].Start();
         }
     }
 
     /// <summary>Threads that run items, the caller's included.</summary>
     public int Threads => _workers.Length + 1;
+
+    /// <summary>
+    /// What the worker threads have allocated since they started, as of the end of the last <see cref="Run"/>. With
+    /// the calling thread's <see cref="GC.GetAllocatedBytesForCurrentThread"/> it counts a step's allocations on
+    /// exactly the threads that ran it, whatever other threads of the process allocate meanwhile.
+    /// </summary>
+    internal long WorkerAllocatedBytes
+    {
+        get
+        {
+            // Each worker writes its count before it reports done under the lock that Run waits on, so after Run the
+            // counts are current.
+            long total = 0;
+            foreach (long bytes in _workerAllocatedBytes)
+            {
+                total += bytes;
+            }
+
+            return total;
+        }
+    }
 
     /// <summary>Runs items 0 … <paramref name="items"/>−1 and returns when all are done; rethrows the first failure.</summary>
     public void Run(int items)
@@ -96,7 +120,7 @@ internal sealed class ShardRunner : IDisposable
         }
     }
 
-    private void WorkerLoop()
+    private void WorkerLoop(int worker)
     {
         long seen = 0;
         while (true)
@@ -117,6 +141,7 @@ internal sealed class ShardRunner : IDisposable
             }
 
             Drain();
+            _workerAllocatedBytes[worker] = GC.GetAllocatedBytesForCurrentThread();
             lock (_gate)
             {
                 if (--_busyWorkers == 0)

@@ -76,6 +76,9 @@ public sealed class Trainer : IDisposable
     /// <summary>Threads actually used: <see cref="TrainingOptions.Threads"/>, at most one per shard.</summary>
     public int Threads => _runner.Threads;
 
+    /// <summary>What the trainer's worker threads have allocated, as of the end of the last step (see <see cref="ShardRunner.WorkerAllocatedBytes"/>).</summary>
+    internal long WorkerAllocatedBytes => _runner.WorkerAllocatedBytes;
+
     /// <summary>Epochs <see cref="TrainEpoch"/> has finished.</summary>
     public int CompletedEpochs { get; private set; }
 
