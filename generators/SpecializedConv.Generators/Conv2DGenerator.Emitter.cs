@@ -177,6 +177,11 @@ public sealed partial class Conv2DGenerator
             Private(w, "PackedInputPhasePitch", input.PhasePitch);
             Private(w, "PackedInputChannelPitch", input.ChannelPitch);
             Private(w, "PackedInputLength", input.Length);
+            if (InputInPlace(plan))
+            {
+                w.Line("// That is the input's own layout: forward and backward-weights read the input in place.");
+            }
+
             bool transposed = plan.TransposedBackwardData is not null;
             if (!transposed)
             {
@@ -207,22 +212,35 @@ public sealed partial class Conv2DGenerator
                 Private(w, "PaddedOutputGradLength", weights.OutputGradChannelPitch * s.OutChannels);
             }
 
-            w.Line();
-            w.Line("// Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.");
-            w.Line("[ThreadStatic] private static float[]? t_packedInput;");
+            var buffers = new List<string>();
+            if (!InputInPlace(plan))
+            {
+                buffers.Add("t_packedInput");
+            }
+
             if (!transposed)
             {
-                w.Line("[ThreadStatic] private static float[]? t_packedOutputGrad;");
+                buffers.Add("t_packedOutputGrad");
             }
 
             if (!GradientInPlace(s))
             {
-                w.Line("[ThreadStatic] private static float[]? t_paddedOutputGrad;");
+                buffers.Add("t_paddedOutputGrad");
             }
 
             if (plan.BackwardData.ScratchLength > 0)
             {
-                w.Line("[ThreadStatic] private static float[]? t_phaseGrad;");
+                buffers.Add("t_phaseGrad");
+            }
+
+            if (buffers.Count > 0)
+            {
+                w.Line();
+                w.Line("// Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.");
+                foreach (string buffer in buffers)
+                {
+                    w.Line($"[ThreadStatic] private static float[]? {buffer};");
+                }
             }
 
             w.Line();
@@ -282,11 +300,11 @@ public sealed partial class Conv2DGenerator
                 w.Line($"{Support}.CheckLength(bias.Length, BiasLength, nameof(bias));");
                 w.Line($"{Support}.CheckBatch(output.Length, OutputLength, batch, nameof(output), nameof(input));");
                 EmitFallback(w, "Forward(Shape, input, weights, bias, output)");
-                w.Line($"float[] packed = {Support}.Scratch(ref t_packedInput, PackedInputLength);");
+                EmitPackedInputBuffer(w, plan);
                 using (w.Open("for (int n = 0; n < batch; n++)"))
                 {
-                    w.Line($"{Support}.PackPlanes(input.Slice(n * InputLength, InputLength), packed, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);");
-                    w.Line($"{plan.Forward.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));");
+                    string source = EmitPackInput(w, plan);
+                    w.Line($"{plan.Forward.MethodName}({source}, ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));");
                 }
             }
 
@@ -311,36 +329,35 @@ public sealed partial class Conv2DGenerator
                         string gradient = EmitPadOutputGrad(w, s);
                         w.Line($"BackwardDataSample({gradient}, ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, InputLength)));");
                     }
-
-                    w.Line();
-                    return;
                 }
-
-                w.Line($"float[] packed = {Support}.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);");
-                bool phased = s.Stride > 1;
-                if (data.ScratchLength > 0)
+                else
                 {
-                    w.Line($"float[] phaseGrad = {Support}.Scratch(ref t_phaseGrad, PhaseGradLength);");
-                }
-
-                using (w.Open("for (int n = 0; n < batch; n++)"))
-                {
-                    w.Line($"{Support}.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), packed, OutChannels, OutHeight, OutWidth, PackedOutputGradRowOffset, PackedOutputGradColumnOffset, 1, PackedOutputGradChannelPitch, PackedOutputGradChannelPitch, PackedOutputGradRowPitch);");
-                    w.Line("Span<float> sampleGrad = inputGrad.Slice(n * InputLength, InputLength);");
-                    if (!phased)
+                    w.Line($"float[] packed = {Support}.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);");
+                    bool phased = s.Stride > 1;
+                    if (data.ScratchLength > 0)
                     {
-                        w.Line($"{data.Phases[0].Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(sampleGrad));");
-                    }
-                    else if (data.ClearFirst)
-                    {
-                        w.Line("// Some stride phases meet no kernel tap: their input gradient is zero.");
-                        w.Line("sampleGrad.Clear();");
+                        w.Line($"float[] phaseGrad = {Support}.Scratch(ref t_phaseGrad, PhaseGradLength);");
                     }
 
-                    foreach (DataPhasePlan phase in phased ? data.Phases : EquatableArray<DataPhasePlan>.Empty)
+                    using (w.Open("for (int n = 0; n < batch; n++)"))
                     {
-                        w.Line($"{phase.Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));");
-                        w.Line($"{Support}.ScatterPhase(phaseGrad, sampleGrad, InChannels, InHeight, InWidth, {phase.Rows}, {phase.Columns}, {phase.RowStart}, {phase.ColumnStart}, Stride, {phase.Kernel.DestinationChannelPitch}, {phase.Kernel.DestinationRowPitch});");
+                        w.Line($"{Support}.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), packed, OutChannels, OutHeight, OutWidth, PackedOutputGradRowOffset, PackedOutputGradColumnOffset, 1, PackedOutputGradChannelPitch, PackedOutputGradChannelPitch, PackedOutputGradRowPitch);");
+                        w.Line("Span<float> sampleGrad = inputGrad.Slice(n * InputLength, InputLength);");
+                        if (!phased)
+                        {
+                            w.Line($"{data.Phases[0].Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(sampleGrad));");
+                        }
+                        else if (data.ClearFirst)
+                        {
+                            w.Line("// Some stride phases meet no kernel tap: their input gradient is zero.");
+                            w.Line("sampleGrad.Clear();");
+                        }
+
+                        foreach (DataPhasePlan phase in phased ? data.Phases : EquatableArray<DataPhasePlan>.Empty)
+                        {
+                            w.Line($"{phase.Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));");
+                            w.Line($"{Support}.ScatterPhase(phaseGrad, sampleGrad, InChannels, InHeight, InWidth, {phase.Rows}, {phase.Columns}, {phase.RowStart}, {phase.ColumnStart}, Stride, {phase.Kernel.DestinationChannelPitch}, {phase.Kernel.DestinationRowPitch});");
+                        }
                     }
                 }
             }
@@ -358,19 +375,51 @@ public sealed partial class Conv2DGenerator
                 w.Line($"{Support}.CheckLength(weightGrad.Length, WeightLength, nameof(weightGrad));");
                 w.Line($"{Support}.CheckLength(biasGrad.Length, BiasLength, nameof(biasGrad));");
                 EmitFallback(w, "BackwardWeights(Shape, input, outputGrad, weightGrad, biasGrad)");
-                w.Line($"float[] packedInput = {Support}.Scratch(ref t_packedInput, PackedInputLength);");
+                EmitPackedInputBuffer(w, plan);
                 EmitPaddedGradBuffer(w, s);
                 w.Line("weightGrad.Clear();");
                 w.Line("biasGrad.Clear();");
                 using (w.Open("for (int n = 0; n < batch; n++)"))
                 {
-                    w.Line($"{Support}.PackPlanes(input.Slice(n * InputLength, InputLength), packedInput, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);");
+                    string source = EmitPackInput(w, plan);
                     string gradient = EmitPadOutputGrad(w, s);
-                    w.Line($"BackwardWeightsSample(ref MemoryMarshal.GetArrayDataReference(packedInput), {gradient}, ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));");
+                    w.Line($"BackwardWeightsSample({source}, {gradient}, ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));");
                 }
             }
 
             w.Line();
+        }
+
+        /// <summary>
+        /// When the packed input would be a plain copy (no padding, stride 1, rows no wider than the input's), the kernels read
+        /// the input where it is: every load they make stays inside the packed buffer, which then has the input's length.
+        /// </summary>
+        private static bool InputInPlace(LayerPlan plan)
+        {
+            LayerShape s = plan.Shape;
+            PackPlan input = plan.InputPack;
+            return input.PadTop == 0 && input.PadLeft == 0 && input.Phases == 1 && input.Channels == s.InChannels
+                && input.Rows == s.InHeight && input.RowPitch == s.InWidth;
+        }
+
+        private static void EmitPackedInputBuffer(IndentedWriter w, LayerPlan plan)
+        {
+            if (!InputInPlace(plan))
+            {
+                w.Line($"float[] packed = {Support}.Scratch(ref t_packedInput, PackedInputLength);");
+            }
+        }
+
+        /// <summary>Packs sample n's input into the working buffer, unless it is read in place; returns the reference to pass on.</summary>
+        private static string EmitPackInput(IndentedWriter w, LayerPlan plan)
+        {
+            if (InputInPlace(plan))
+            {
+                return "ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength))";
+            }
+
+            w.Line($"{Support}.PackPlanes(input.Slice(n * InputLength, InputLength), packed, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);");
+            return "ref MemoryMarshal.GetArrayDataReference(packed)";
         }
 
         /// <summary>When the output width is a whole number of vectors, the gradient is read where it is, not copied.</summary>

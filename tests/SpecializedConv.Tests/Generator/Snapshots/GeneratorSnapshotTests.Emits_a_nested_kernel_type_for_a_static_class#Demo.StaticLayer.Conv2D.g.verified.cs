@@ -215,15 +215,15 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            float[] packedInput = KernelSupport.Scratch(ref t_packedInput, PackedInputLength);
+            float[] packed = KernelSupport.Scratch(ref t_packedInput, PackedInputLength);
             float[] paddedGrad = KernelSupport.Scratch(ref t_paddedOutputGrad, PaddedOutputGradLength);
             weightGrad.Clear();
             biasGrad.Clear();
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packedInput, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
+                KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packed, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
                 KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), paddedGrad, OutChannels, OutHeight, OutWidth, 0, 0, 1, PaddedOutputGradChannelPitch, PaddedOutputGradChannelPitch, PaddedOutputGradRowPitch);
-                BackwardWeightsSample(ref MemoryMarshal.GetArrayDataReference(packedInput), ref MemoryMarshal.GetArrayDataReference(paddedGrad), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));
+                BackwardWeightsSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetArrayDataReference(paddedGrad), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));
             }
         }
 
