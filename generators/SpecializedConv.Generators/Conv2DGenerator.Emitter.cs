@@ -334,9 +334,12 @@ public sealed partial class Conv2DGenerator
                 {
                     w.Line($"float[] packed = {Support}.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);");
                     bool phased = s.Stride > 1;
+                    List<(DataPhasePlan Even, DataPhasePlan? Odd)> steps = PhaseSteps(data, s);
                     if (data.ScratchLength > 0)
                     {
-                        w.Line($"float[] phaseGrad = {Support}.Scratch(ref t_phaseGrad, PhaseGradLength);");
+                        w.Line(steps.Any(step => step.Odd is not null)
+                            ? $"float[] phaseGrad = {Support}.Scratch(ref t_phaseGrad, 2 * PhaseGradLength);"
+                            : $"float[] phaseGrad = {Support}.Scratch(ref t_phaseGrad, PhaseGradLength);");
                     }
 
                     using (w.Open("for (int n = 0; n < batch; n++)"))
@@ -353,10 +356,22 @@ public sealed partial class Conv2DGenerator
                             w.Line("sampleGrad.Clear();");
                         }
 
-                        foreach (DataPhasePlan phase in phased ? data.Phases : EquatableArray<DataPhasePlan>.Empty)
+                        foreach ((DataPhasePlan phase, DataPhasePlan? odd) in phased ? steps : new List<(DataPhasePlan, DataPhasePlan?)>())
                         {
+                            if (odd is not null)
+                            {
+                                w.Line($"// Input rows {phase.RowStart}, {phase.RowStart + 2}, …: their even columns, then their odd ones, written out together.");
+                            }
+
                             w.Line($"{phase.Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));");
-                            w.Line($"{Support}.ScatterPhase(phaseGrad, sampleGrad, InChannels, InHeight, InWidth, {phase.Rows}, {phase.Columns}, {phase.RowStart}, {phase.ColumnStart}, Stride, {phase.Kernel.DestinationChannelPitch}, {phase.Kernel.DestinationRowPitch});");
+                            if (odd is null)
+                            {
+                                w.Line($"{Support}.ScatterPhase(phaseGrad, sampleGrad, InChannels, InHeight, InWidth, {phase.Rows}, {phase.Columns}, {phase.RowStart}, {phase.ColumnStart}, Stride, {phase.Kernel.DestinationChannelPitch}, {phase.Kernel.DestinationRowPitch});");
+                                continue;
+                            }
+
+                            w.Line($"{odd.Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(phaseGrad), PhaseGradLength));");
+                            w.Line($"{Support}.InterleavePhases(phaseGrad, phaseGrad.AsSpan(PhaseGradLength), sampleGrad, InChannels, InHeight, InWidth, {phase.Rows}, {phase.RowStart}, {phase.Columns}, {odd.Columns}, {phase.Kernel.DestinationChannelPitch}, {phase.Kernel.DestinationRowPitch}, {odd.Kernel.DestinationChannelPitch}, {odd.Kernel.DestinationRowPitch});");
                         }
                     }
                 }
@@ -389,6 +404,40 @@ public sealed partial class Conv2DGenerator
 
             w.Line();
         }
+
+        /// <summary>
+        /// The order backward-data runs its stride phases in. At stride 2, the two column phases of a row phase (input columns
+        /// 0, 2, 4, … and 1, 3, 5, …) are computed one after the other and written out together, each input row whole, rather
+        /// than each phase read-modify-writing every other float of the rows.
+        /// </summary>
+        private static List<(DataPhasePlan Even, DataPhasePlan? Odd)> PhaseSteps(DataPlan data, LayerShape s)
+        {
+            var steps = new List<(DataPhasePlan Even, DataPhasePlan? Odd)>();
+            foreach (DataPhasePlan phase in data.Phases)
+            {
+                DataPhasePlan? odd = phase.ColumnStart == 0 ? data.Phases.FirstOrDefault(other => Partners(phase, other, s)) : null;
+                if (odd is null)
+                {
+                    // An odd column phase whose even partner exists is written with it.
+                    bool hasPartner = phase.ColumnStart == 1 && data.Phases.Any(other => Partners(other, phase, s));
+                    if (!hasPartner)
+                    {
+                        steps.Add((phase, null));
+                    }
+
+                    continue;
+                }
+
+                steps.Add((phase, odd));
+            }
+
+            return steps;
+        }
+
+        /// <summary>Whether two stride-2 phases are the even and odd columns of the same input rows, every column of them.</summary>
+        private static bool Partners(DataPhasePlan even, DataPhasePlan odd, LayerShape s) =>
+            s.Stride == 2 && even.ColumnStart == 0 && odd.ColumnStart == 1 && even.RowStart == odd.RowStart && even.Rows == odd.Rows
+            && even.Columns == (s.InWidth + 1) / 2 && odd.Columns == s.InWidth / 2;
 
         /// <summary>
         /// When the packed input would be a plain copy (no padding, stride 1, rows no wider than the input's), the kernels read

@@ -198,6 +198,52 @@ public static class KernelSupport
         }
     }
 
+    /// <summary>
+    /// Writes the two column phases of one row phase of a stride-2 gradient into it, each row whole:
+    /// <c>destination[c, rowStart + 2a, 2b] = even[c·evenChannelPitch + a·evenRowPitch + b]</c> for b &lt; evenColumns and
+    /// <c>destination[c, rowStart + 2a, 2b + 1] = odd[c·oddChannelPitch + a·oddRowPitch + b]</c> for b &lt; oddColumns.
+    /// </summary>
+    public static void InterleavePhases(
+        ReadOnlySpan<float> even, ReadOnlySpan<float> odd, Span<float> destination, int channels, int height, int width,
+        int rows, int rowStart, int evenColumns, int oddColumns, int evenChannelPitch, int evenRowPitch, int oddChannelPitch, int oddRowPitch)
+    {
+        if (evenColumns != (width + 1) / 2 || oddColumns != width / 2)
+        {
+            throw new ArgumentException($"Two column phases of a row {width} wide have {(width + 1) / 2} and {width / 2} columns, not {evenColumns} and {oddColumns}.", nameof(evenColumns));
+        }
+
+        for (int c = 0; c < channels; c++)
+        {
+            for (int a = 0; a < rows; a++)
+            {
+                ReadOnlySpan<float> evenRow = even.Slice((c * evenChannelPitch) + (a * evenRowPitch), evenColumns);
+                ReadOnlySpan<float> oddRow = odd.Slice((c * oddChannelPitch) + (a * oddRowPitch), oddColumns);
+                Span<float> row = destination.Slice(((c * height) + rowStart + (2 * a)) * width, width);
+                int x = 0;
+                if (Avx.IsSupported)
+                {
+                    ref float evens = ref MemoryMarshal.GetReference(evenRow);
+                    ref float odds = ref MemoryMarshal.GetReference(oddRow);
+                    ref float to = ref MemoryMarshal.GetReference(row);
+                    for (; x + 16 <= width; x += 16)
+                    {
+                        // Unpacking pairs e0 o0 e1 o1 within each 128-bit half; exchanging the halves puts them in order.
+                        Vector256<float> e = Vector256.LoadUnsafe(ref evens, (nuint)(x / 2));
+                        Vector256<float> o = Vector256.LoadUnsafe(ref odds, (nuint)(x / 2));
+                        Vector256<float> low = Avx.UnpackLow(e, o), high = Avx.UnpackHigh(e, o);
+                        Avx.Permute2x128(low, high, 0x20).StoreUnsafe(ref to, (nuint)x);
+                        Avx.Permute2x128(low, high, 0x31).StoreUnsafe(ref to, (nuint)(x + 8));
+                    }
+                }
+
+                for (; x < width; x++)
+                {
+                    row[x] = (x & 1) == 0 ? evenRow[x / 2] : oddRow[x / 2];
+                }
+            }
+        }
+    }
+
     /// <summary>Fused multiply-add <c>a·b + c</c>: one FMA instruction where the CPU has it, multiply then add otherwise.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> MultiplyAdd(Vector256<float> a, Vector256<float> b, Vector256<float> c) =>

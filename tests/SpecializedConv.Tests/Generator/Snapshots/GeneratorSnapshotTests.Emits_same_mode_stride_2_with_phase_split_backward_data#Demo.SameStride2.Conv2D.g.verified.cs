@@ -169,19 +169,19 @@ namespace SpecializedConv.Generated
             }
 
             float[] packed = KernelSupport.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);
-            float[] phaseGrad = KernelSupport.Scratch(ref t_phaseGrad, PhaseGradLength);
+            float[] phaseGrad = KernelSupport.Scratch(ref t_phaseGrad, 2 * PhaseGradLength);
             for (int n = 0; n < batch; n++)
             {
                 KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), packed, OutChannels, OutHeight, OutWidth, PackedOutputGradRowOffset, PackedOutputGradColumnOffset, 1, PackedOutputGradChannelPitch, PackedOutputGradChannelPitch, PackedOutputGradRowPitch);
                 Span<float> sampleGrad = inputGrad.Slice(n * InputLength, InputLength);
-                BackwardDataPhase0_0(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));
-                KernelSupport.ScatterPhase(phaseGrad, sampleGrad, InChannels, InHeight, InWidth, 8, 8, 1, 1, Stride, 64, 8);
+                // Input rows 1, 3, …: their even columns, then their odd ones, written out together.
                 BackwardDataPhase0_1(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));
-                KernelSupport.ScatterPhase(phaseGrad, sampleGrad, InChannels, InHeight, InWidth, 8, 8, 1, 0, Stride, 64, 8);
-                BackwardDataPhase1_0(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));
-                KernelSupport.ScatterPhase(phaseGrad, sampleGrad, InChannels, InHeight, InWidth, 8, 8, 0, 1, Stride, 64, 8);
+                BackwardDataPhase0_0(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(phaseGrad), PhaseGradLength));
+                KernelSupport.InterleavePhases(phaseGrad, phaseGrad.AsSpan(PhaseGradLength), sampleGrad, InChannels, InHeight, InWidth, 8, 1, 8, 8, 64, 8, 64, 8);
+                // Input rows 0, 2, …: their even columns, then their odd ones, written out together.
                 BackwardDataPhase1_1(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));
-                KernelSupport.ScatterPhase(phaseGrad, sampleGrad, InChannels, InHeight, InWidth, 8, 8, 0, 0, Stride, 64, 8);
+                BackwardDataPhase1_0(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(phaseGrad), PhaseGradLength));
+                KernelSupport.InterleavePhases(phaseGrad, phaseGrad.AsSpan(PhaseGradLength), sampleGrad, InChannels, InHeight, InWidth, 8, 0, 8, 8, 64, 8, 64, 8);
             }
         }
 

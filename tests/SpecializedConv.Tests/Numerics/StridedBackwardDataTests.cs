@@ -1,0 +1,124 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using SpecializedConv.Tests.Infrastructure;
+using Xunit;
+
+namespace SpecializedConv.Tests.Numerics;
+
+/// <summary>
+/// Backward-data at stride 2 computes one stride phase at a time. Where a row phase has both column phases (input
+/// columns 0, 2, 4, … and 1, 3, 5, …), the two are written out together by <see cref="KernelSupport.InterleavePhases"/>,
+/// each input row whole; a phase without its partner is scattered alone. These tests pin which layers pair their phases
+/// and compare them with the reference kernel, on widths that reach the helper's vector loop, its scalar tail, or only
+/// the tail.
+/// </summary>
+/// <remarks>Tolerance: <see cref="NumericAssert.ReferenceTolerance"/>, as in <see cref="GeneratedLayerPropertyTests"/>.</remarks>
+public sealed class StridedBackwardDataTests
+{
+    private const string Interleaved = "KernelSupport.InterleavePhases(";
+    private const string Scattered = "KernelSupport.ScatterPhase(";
+
+    private static readonly (string Name, Conv2DShape Shape, bool Pairs)[] StridedShapes =
+    {
+        ("S4: same 3x3, rows of 32", new(16, 32, 32, 32, 3, 3, ConvMode.Same, stride: 2), true),
+        ("odd width 33: vector loop and a one-column tail", new(3, 12, 33, 4, 3, 3, ConvMode.Same, stride: 2), true),
+        ("width 9: the scalar tail only", new(2, 9, 9, 3, 3, 3, ConvMode.Same, stride: 2), true),
+        ("2x2 valid: one tap per phase", new(3, 20, 20, 5, 2, 2, stride: 2), true),
+        ("convolution, padding 1, width 18", new(2, 10, 18, 3, 3, 3, kind: ConvKind.Convolution, stride: 2, padding: 1), true),
+        ("1x1: the odd columns and rows meet no tap", new(4, 10, 20, 3, 1, 1, stride: 2), false),
+    };
+
+    public static TheoryData<string> StridedNames => new(StridedShapes.Select(s => s.Name));
+
+    private static readonly Lazy<Dictionary<string, (Conv2DShape Shape, bool Pairs, GeneratedLayer Layer, string Source)>> Layers = new(() =>
+    {
+        Conv2DShape[] shapes = StridedShapes.Select(s => s.Shape).ToArray();
+        (GeneratorDriverRunResult result, _) = GeneratorHarness.Run(GeneratorHarness.DeclareLayers(shapes));
+        IReadOnlyList<GeneratedLayer> layers = GeneratorHarness.CompileLayers(shapes);
+        var byName = new Dictionary<string, (Conv2DShape, bool, GeneratedLayer, string)>();
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            string source = result.GeneratedTrees.Single(tree => tree.FilePath.EndsWith($"Generated.Layer{i}.Conv2D.g.cs", StringComparison.Ordinal)).ToString();
+            byName[StridedShapes[i].Name] = (shapes[i], StridedShapes[i].Pairs, layers[i], source);
+        }
+
+        return byName;
+    });
+
+    [Theory]
+    [MemberData(nameof(StridedNames))]
+    public void Stride_2_backward_data_matches_the_reference(string name)
+    {
+        (Conv2DShape shape, bool pairs, GeneratedLayer layer, string source) = Layers.Value[name];
+        if (pairs)
+        {
+            Assert.Contains(Interleaved, source, StringComparison.Ordinal);
+            Assert.DoesNotContain(Scattered, source, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain(Interleaved, source, StringComparison.Ordinal);
+            Assert.Contains(Scattered, source, StringComparison.Ordinal);
+        }
+
+        var random = new Random(20261203 + name.Length);
+        const int batch = 2;
+        float[] outputGrad = NumericAssert.RandomArray(random, batch * shape.OutputLength);
+        float[] weights = NumericAssert.RandomArray(random, shape.WeightLength);
+        float[] expected = new float[batch * shape.InputLength];
+        float[] actual = NumericAssert.Poisoned(expected.Length);
+        ReferenceConv2D.BackwardData(shape, outputGrad, weights, expected);
+        layer.BackwardData(outputGrad, weights, actual);
+        NumericAssert.AssertClose(expected, actual, NumericAssert.ReferenceTolerance, $"inputGrad of {name}, {shape}");
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(32)]
+    [InlineData(47)]
+    public void Interleaving_writes_every_column_of_the_rows_it_owns_and_nothing_else(int width)
+    {
+        const int channels = 2, height = 5, rows = 2, rowStart = 1;
+        int evenColumns = (width + 1) / 2, oddColumns = width / 2;
+        int evenRowPitch = evenColumns + 3, oddRowPitch = oddColumns + 5;
+        int evenChannelPitch = (rows * evenRowPitch) + 1, oddChannelPitch = (rows * oddRowPitch) + 2;
+        float[] even = Enumerable.Range(0, channels * evenChannelPitch).Select(i => 1000f + i).ToArray();
+        float[] odd = Enumerable.Range(0, channels * oddChannelPitch).Select(i => -1000f - i).ToArray();
+        float[] destination = Enumerable.Repeat(float.NaN, channels * height * width).ToArray();
+
+        KernelSupport.InterleavePhases(even, odd, destination, channels, height, width, rows, rowStart, evenColumns, oddColumns,
+            evenChannelPitch, evenRowPitch, oddChannelPitch, oddRowPitch);
+
+        for (int c = 0; c < channels; c++)
+        {
+            for (int y = 0; y < height; y++)
+            {
+                for (int x = 0; x < width; x++)
+                {
+                    float actual = destination[(((c * height) + y) * width) + x];
+                    int a = (y - rowStart) / 2;
+                    bool owned = y >= rowStart && (y - rowStart) % 2 == 0 && a < rows;
+                    float expected = !owned ? float.NaN
+                        : x % 2 == 0 ? even[(c * evenChannelPitch) + (a * evenRowPitch) + (x / 2)]
+                        : odd[(c * oddChannelPitch) + (a * oddRowPitch) + (x / 2)];
+                    Assert.True(expected.Equals(actual), $"width {width}: destination[{c}, {y}, {x}] is {actual}, expected {expected}.");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Interleaving_refuses_phases_that_do_not_split_the_row()
+    {
+        var error = Assert.Throws<ArgumentException>(() => KernelSupport.InterleavePhases(
+            new float[64], new float[64], new float[64], 1, 4, 16, 1, 0, 8, 7, 8, 8, 8, 8));
+        Assert.Equal("evenColumns", error.ParamName);
+        Assert.Contains("8 and 8", error.Message, StringComparison.Ordinal);
+    }
+}
