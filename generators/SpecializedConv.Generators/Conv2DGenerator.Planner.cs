@@ -21,6 +21,14 @@ public sealed partial class Conv2DGenerator
 
         private const int MaxAccumulators = 12;
 
+        /// <summary>
+        /// Fewest cycles one tap of a block kernel takes, however few its accumulators: each accumulator's FMA waits for its
+        /// previous one (4 cycles) and for its loads. Eight accumulators cover the latency on paper (4 cycles × 2 FMA pipes)
+        /// but measured 5–13% slower than twelve on S3, S4 and S6 (Intel Xeon, 2026-12-03), so a tap costs at least what
+        /// twelve FMAs take.
+        /// </summary>
+        private const double MinCyclesPerTap = 6;
+
         /// <summary>FMA statements per unrolled method; beyond this the JIT's size limits come into view.</summary>
         private const int MaxUnrolledMultiplyAdds = 1600;
 
@@ -507,7 +515,7 @@ public sealed partial class Conv2DGenerator
 
                         long blocks = (long)Ceiling(channels, kb) * Ceiling(rows, rb) * Ceiling(Math.Max(columns, 1), blockColumns);
                         // Zen 3 issues two 256-bit FMAs and two 256-bit loads (broadcasts included) a cycle.
-                        double perTap = Math.Max(accumulators, (rb * jb) + kb) / 2.0;
+                        double perTap = Math.Max(MinCyclesPerTap, Math.Max(accumulators, (rb * jb) + kb) / 2.0);
                         double cost = blocks * ((taps * perTap) + accumulators);
                         if (best is null || cost < bestCost - 1e-9 || (Math.Abs(cost - bestCost) < 1e-9 && accumulators > best.Accumulators))
                         {

@@ -388,140 +388,220 @@ namespace SpecializedConv.Generated
         /// One sample's input gradient: inputGrad[c,y,x] = Σ_k Σ_taps w'[k,c,r,s] · outputGrad[k, y + padTop − r·dilation, x + padLeft − s·dilation] (a full correlation with the flipped kernel).
         /// </summary>
         /// <remarks>
-        /// Blocks of 2 output channel(s) × 5 row(s) × 8 columns: 10 Vector256 accumulators, 9 taps unrolled,
+        /// Blocks of 1 output channel(s) × 10 row(s) × 8 columns: 10 Vector256 accumulators, 9 taps unrolled,
         /// a loop over the 4 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardDataSample(ref float source, ref float weights, ref float destination)
         {
-            for (int channelBlock = 0; channelBlock < 1; channelBlock++)
+            for (int channelBlock = 0; channelBlock < 2; channelBlock++)
             {
-                int k0 = channelBlock * 2;
-                for (int rowBlock = 0; rowBlock < 2; rowBlock++)
+                int k0 = channelBlock * 1;
+                for (int rowBlock = 0; rowBlock < 1; rowBlock++)
                 {
-                    int i0 = rowBlock * 5;
+                    int i0 = rowBlock * 10;
                     for (int columnBlock = 0; columnBlock < 2; columnBlock++)
                     {
                         int j0 = Math.Min(columnBlock * 8, 2);
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at zero.
-                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero, a_0_4_0 = Vector256<float>.Zero;
-                        Vector256<float> a_1_0_0 = Vector256<float>.Zero, a_1_1_0 = Vector256<float>.Zero, a_1_2_0 = Vector256<float>.Zero, a_1_3_0 = Vector256<float>.Zero, a_1_4_0 = Vector256<float>.Zero;
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero, a_0_4_0 = Vector256<float>.Zero, a_0_5_0 = Vector256<float>.Zero, a_0_6_0 = Vector256<float>.Zero, a_0_7_0 = Vector256<float>.Zero, a_0_8_0 = Vector256<float>.Zero, a_0_9_0 = Vector256<float>.Zero;
                         ref float src = ref Unsafe.Add(ref source, (i0 * 12) + j0);
                         ref float w = ref Unsafe.Add(ref weights, k0 * 9);
                         for (int c = 0; c < 4; c++)
                         {
-                            Vector256<float> w_0, w_1, x;
+                            Vector256<float> w_0, x;
                             // Kernel row 0: taps (0,0) … (0,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 17));
                             x = Vector256.LoadUnsafe(ref src, 26);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
                             x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
                             x = Vector256.LoadUnsafe(ref src, 50);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
                             x = Vector256.LoadUnsafe(ref src, 62);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
                             x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            x = Vector256.LoadUnsafe(ref src, 86);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
+                            x = Vector256.LoadUnsafe(ref src, 98);
+                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
+                            x = Vector256.LoadUnsafe(ref src, 110);
+                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            x = Vector256.LoadUnsafe(ref src, 122);
+                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
+                            x = Vector256.LoadUnsafe(ref src, 134);
+                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 16));
                             x = Vector256.LoadUnsafe(ref src, 25);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
                             x = Vector256.LoadUnsafe(ref src, 49);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
                             x = Vector256.LoadUnsafe(ref src, 61);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
                             x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            x = Vector256.LoadUnsafe(ref src, 85);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
+                            x = Vector256.LoadUnsafe(ref src, 97);
+                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
+                            x = Vector256.LoadUnsafe(ref src, 109);
+                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            x = Vector256.LoadUnsafe(ref src, 121);
+                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
+                            x = Vector256.LoadUnsafe(ref src, 133);
+                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 15));
                             x = Vector256.LoadUnsafe(ref src, 24);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
                             x = Vector256.LoadUnsafe(ref src, 48);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
                             x = Vector256.LoadUnsafe(ref src, 60);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
                             x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            x = Vector256.LoadUnsafe(ref src, 84);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
+                            x = Vector256.LoadUnsafe(ref src, 96);
+                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
+                            x = Vector256.LoadUnsafe(ref src, 108);
+                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            x = Vector256.LoadUnsafe(ref src, 120);
+                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
+                            x = Vector256.LoadUnsafe(ref src, 132);
+                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
                             // Kernel row 1: taps (1,0) … (1,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 14));
                             x = Vector256.LoadUnsafe(ref src, 14);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
                             x = Vector256.LoadUnsafe(ref src, 26);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
                             x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
                             x = Vector256.LoadUnsafe(ref src, 50);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
                             x = Vector256.LoadUnsafe(ref src, 62);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            x = Vector256.LoadUnsafe(ref src, 74);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
+                            x = Vector256.LoadUnsafe(ref src, 86);
+                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
+                            x = Vector256.LoadUnsafe(ref src, 98);
+                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            x = Vector256.LoadUnsafe(ref src, 110);
+                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
+                            x = Vector256.LoadUnsafe(ref src, 122);
+                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 13));
                             x = Vector256.LoadUnsafe(ref src, 13);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
                             x = Vector256.LoadUnsafe(ref src, 25);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
                             x = Vector256.LoadUnsafe(ref src, 49);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
                             x = Vector256.LoadUnsafe(ref src, 61);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            x = Vector256.LoadUnsafe(ref src, 73);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
+                            x = Vector256.LoadUnsafe(ref src, 85);
+                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
+                            x = Vector256.LoadUnsafe(ref src, 97);
+                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            x = Vector256.LoadUnsafe(ref src, 109);
+                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
+                            x = Vector256.LoadUnsafe(ref src, 121);
+                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 12));
                             x = Vector256.LoadUnsafe(ref src, 12);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
                             x = Vector256.LoadUnsafe(ref src, 24);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
                             x = Vector256.LoadUnsafe(ref src, 48);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
                             x = Vector256.LoadUnsafe(ref src, 60);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            x = Vector256.LoadUnsafe(ref src, 72);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
+                            x = Vector256.LoadUnsafe(ref src, 84);
+                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
+                            x = Vector256.LoadUnsafe(ref src, 96);
+                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            x = Vector256.LoadUnsafe(ref src, 108);
+                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
+                            x = Vector256.LoadUnsafe(ref src, 120);
+                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
                             // Kernel row 2: taps (2,0) … (2,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 11));
                             x = Vector256.LoadUnsafe(ref src, 2);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
                             x = Vector256.LoadUnsafe(ref src, 14);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
                             x = Vector256.LoadUnsafe(ref src, 26);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
                             x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
                             x = Vector256.LoadUnsafe(ref src, 50);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            x = Vector256.LoadUnsafe(ref src, 62);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
+                            x = Vector256.LoadUnsafe(ref src, 74);
+                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
+                            x = Vector256.LoadUnsafe(ref src, 86);
+                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            x = Vector256.LoadUnsafe(ref src, 98);
+                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
+                            x = Vector256.LoadUnsafe(ref src, 110);
+                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 10));
                             x = Vector256.LoadUnsafe(ref src, 1);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
                             x = Vector256.LoadUnsafe(ref src, 13);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
                             x = Vector256.LoadUnsafe(ref src, 25);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
                             x = Vector256.LoadUnsafe(ref src, 49);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            x = Vector256.LoadUnsafe(ref src, 61);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
+                            x = Vector256.LoadUnsafe(ref src, 73);
+                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
+                            x = Vector256.LoadUnsafe(ref src, 85);
+                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            x = Vector256.LoadUnsafe(ref src, 97);
+                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
+                            x = Vector256.LoadUnsafe(ref src, 109);
+                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 9));
                             x = Vector256.LoadUnsafe(ref src, 0);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
                             x = Vector256.LoadUnsafe(ref src, 12);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
                             x = Vector256.LoadUnsafe(ref src, 24);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
                             x = Vector256.LoadUnsafe(ref src, 48);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            x = Vector256.LoadUnsafe(ref src, 60);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
+                            x = Vector256.LoadUnsafe(ref src, 72);
+                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
+                            x = Vector256.LoadUnsafe(ref src, 84);
+                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
+                            x = Vector256.LoadUnsafe(ref src, 96);
+                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
+                            x = Vector256.LoadUnsafe(ref src, 108);
+                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
                             src = ref Unsafe.Add(ref src, 144);
                             w = ref Unsafe.Add(ref w, 18);
                         }
@@ -532,11 +612,11 @@ namespace SpecializedConv.Generated
                         a_0_2_0.StoreUnsafe(ref dst, 20);
                         a_0_3_0.StoreUnsafe(ref dst, 30);
                         a_0_4_0.StoreUnsafe(ref dst, 40);
-                        a_1_0_0.StoreUnsafe(ref dst, 100);
-                        a_1_1_0.StoreUnsafe(ref dst, 110);
-                        a_1_2_0.StoreUnsafe(ref dst, 120);
-                        a_1_3_0.StoreUnsafe(ref dst, 130);
-                        a_1_4_0.StoreUnsafe(ref dst, 140);
+                        a_0_5_0.StoreUnsafe(ref dst, 50);
+                        a_0_6_0.StoreUnsafe(ref dst, 60);
+                        a_0_7_0.StoreUnsafe(ref dst, 70);
+                        a_0_8_0.StoreUnsafe(ref dst, 80);
+                        a_0_9_0.StoreUnsafe(ref dst, 90);
                     }
                 }
             }

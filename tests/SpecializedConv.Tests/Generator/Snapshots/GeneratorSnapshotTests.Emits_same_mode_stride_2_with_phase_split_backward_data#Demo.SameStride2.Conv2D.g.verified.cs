@@ -212,15 +212,15 @@ namespace SpecializedConv.Generated
         /// One sample's forward pass: output[k,i,j] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 2 output channel(s) × 4 row(s) × 8 columns: 8 Vector256 accumulators, 9 taps unrolled,
+        /// Blocks of 3 output channel(s) × 4 row(s) × 8 columns: 12 Vector256 accumulators, 9 taps unrolled,
         /// a loop over the 3 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ForwardSample(ref float source, ref float weights, ref float bias, ref float destination)
         {
-            for (int channelBlock = 0; channelBlock < 4; channelBlock++)
+            for (int channelBlock = 0; channelBlock < 3; channelBlock++)
             {
-                int k0 = channelBlock * 2;
+                int k0 = Math.Min(channelBlock * 3, 5);
                 for (int rowBlock = 0; rowBlock < 2; rowBlock++)
                 {
                     int i0 = rowBlock * 4;
@@ -232,104 +232,115 @@ namespace SpecializedConv.Generated
                         Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0, a_0_2_0 = bias_0, a_0_3_0 = bias_0;
                         Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
                         Vector256<float> a_1_0_0 = bias_1, a_1_1_0 = bias_1, a_1_2_0 = bias_1, a_1_3_0 = bias_1;
+                        Vector256<float> bias_2 = Vector256.Create(Unsafe.Add(ref bias, k0 + 2));
+                        Vector256<float> a_2_0_0 = bias_2, a_2_1_0 = bias_2, a_2_2_0 = bias_2, a_2_3_0 = bias_2;
                         ref float src = ref Unsafe.Add(ref source, (i0 * 18) + j0);
                         ref float w = ref Unsafe.Add(ref weights, k0 * 27);
                         for (int c = 0; c < 3; c++)
                         {
-                            Vector256<float> w_0, w_1, x;
+                            Vector256<float> w_0, w_1, w_2, x;
                             // Kernel row 0: taps (0,0) … (0,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 27));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 54));
                             x = Vector256.LoadUnsafe(ref src, 0);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
                             x = Vector256.LoadUnsafe(ref src, 18);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
                             x = Vector256.LoadUnsafe(ref src, 54);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 28));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 55));
                             x = Vector256.LoadUnsafe(ref src, 153);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
                             x = Vector256.LoadUnsafe(ref src, 171);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
                             x = Vector256.LoadUnsafe(ref src, 189);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
                             x = Vector256.LoadUnsafe(ref src, 207);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 29));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 56));
                             x = Vector256.LoadUnsafe(ref src, 1);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
                             x = Vector256.LoadUnsafe(ref src, 19);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
                             x = Vector256.LoadUnsafe(ref src, 55);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             // Kernel row 1: taps (1,0) … (1,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 30));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 57));
                             x = Vector256.LoadUnsafe(ref src, 9);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
                             x = Vector256.LoadUnsafe(ref src, 27);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
                             x = Vector256.LoadUnsafe(ref src, 45);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
                             x = Vector256.LoadUnsafe(ref src, 63);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 31));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 58));
                             x = Vector256.LoadUnsafe(ref src, 162);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
                             x = Vector256.LoadUnsafe(ref src, 180);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
                             x = Vector256.LoadUnsafe(ref src, 198);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
                             x = Vector256.LoadUnsafe(ref src, 216);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 32));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 59));
                             x = Vector256.LoadUnsafe(ref src, 10);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
                             x = Vector256.LoadUnsafe(ref src, 28);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
                             x = Vector256.LoadUnsafe(ref src, 46);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
                             x = Vector256.LoadUnsafe(ref src, 64);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             // Kernel row 2: taps (2,0) … (2,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 33));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 60));
                             x = Vector256.LoadUnsafe(ref src, 18);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
                             x = Vector256.LoadUnsafe(ref src, 54);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
                             x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 34));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 61));
                             x = Vector256.LoadUnsafe(ref src, 171);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
                             x = Vector256.LoadUnsafe(ref src, 189);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
                             x = Vector256.LoadUnsafe(ref src, 207);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
                             x = Vector256.LoadUnsafe(ref src, 225);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 35));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 62));
                             x = Vector256.LoadUnsafe(ref src, 19);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
                             x = Vector256.LoadUnsafe(ref src, 55);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
                             x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             src = ref Unsafe.Add(ref src, 306);
                             w = ref Unsafe.Add(ref w, 9);
                         }
@@ -343,6 +354,10 @@ namespace SpecializedConv.Generated
                         a_1_1_0.StoreUnsafe(ref dst, 72);
                         a_1_2_0.StoreUnsafe(ref dst, 80);
                         a_1_3_0.StoreUnsafe(ref dst, 88);
+                        a_2_0_0.StoreUnsafe(ref dst, 128);
+                        a_2_1_0.StoreUnsafe(ref dst, 136);
+                        a_2_2_0.StoreUnsafe(ref dst, 144);
+                        a_2_3_0.StoreUnsafe(ref dst, 152);
                     }
                 }
             }
