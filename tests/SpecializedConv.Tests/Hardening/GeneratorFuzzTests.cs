@@ -159,7 +159,7 @@ public sealed class GeneratorFuzzTests(Xunit.Abstractions.ITestOutputHelper outp
         var random = new Random(Seed);
         for (int i = 0; i < layers.Count; i++)
         {
-            AssertMatchesReference(layers[i], random, batch: 1 + (i % 2));
+            NumericAssert.AssertPassesMatchReference(layers[i], random, batch: 1 + (i % 2));
         }
     }
 
@@ -471,34 +471,6 @@ public sealed class GeneratorFuzzTests(Xunit.Abstractions.ITestOutputHelper outp
             ["BiasLength"] = shape.BiasLength,
         };
         Assert.Equal(expected.OrderBy(p => p.Key, StringComparer.Ordinal), constants.OrderBy(p => p.Key, StringComparer.Ordinal));
-    }
-
-    /// <summary>All three passes on seeded random data, outputs poisoned with NaN so an unwritten element fails.</summary>
-    internal static void AssertMatchesReference(GeneratedLayer layer, Random random, int batch)
-    {
-        Conv2DShape shape = layer.Shape;
-        float[] input = NumericAssert.RandomArray(random, batch * shape.InputLength);
-        float[] weights = NumericAssert.RandomArray(random, shape.WeightLength);
-        float[] bias = NumericAssert.RandomArray(random, shape.BiasLength);
-        float[] outputGrad = NumericAssert.RandomArray(random, batch * shape.OutputLength);
-        string what = $"{shape} (batch {batch})";
-
-        float[] expected = new float[batch * shape.OutputLength], actual = NumericAssert.Poisoned(expected.Length);
-        ReferenceConv2D.Forward(shape, input, weights, bias, expected);
-        layer.Forward(input, weights, bias, actual);
-        NumericAssert.AssertClose(expected, actual, NumericAssert.ReferenceTolerance, $"forward of {what}");
-
-        float[] expectedInputGrad = new float[input.Length], actualInputGrad = NumericAssert.Poisoned(input.Length);
-        ReferenceConv2D.BackwardData(shape, outputGrad, weights, expectedInputGrad);
-        layer.BackwardData(outputGrad, weights, actualInputGrad);
-        NumericAssert.AssertClose(expectedInputGrad, actualInputGrad, NumericAssert.ReferenceTolerance, $"inputGrad of {what}");
-
-        float[] expectedWeightGrad = new float[weights.Length], expectedBiasGrad = new float[bias.Length];
-        float[] actualWeightGrad = NumericAssert.Poisoned(weights.Length), actualBiasGrad = NumericAssert.Poisoned(bias.Length);
-        ReferenceConv2D.BackwardWeights(shape, input, outputGrad, expectedWeightGrad, expectedBiasGrad);
-        layer.BackwardWeights(input, outputGrad, actualWeightGrad, actualBiasGrad);
-        NumericAssert.AssertClose(expectedWeightGrad, actualWeightGrad, NumericAssert.ReferenceTolerance, $"weightGrad of {what}");
-        NumericAssert.AssertClose(expectedBiasGrad, actualBiasGrad, NumericAssert.ReferenceTolerance, $"biasGrad of {what}");
     }
 
     /// <summary>

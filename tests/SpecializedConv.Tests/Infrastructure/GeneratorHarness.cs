@@ -94,6 +94,20 @@ public static class GeneratorHarness
         Assembly assembly = CompileAndLoad(DeclareLayers(shapes));
         return shapes.Select((_, i) => GeneratedLayer.For(assembly.GetType($"Generated.Layer{i}", throwOnError: true)!)).ToArray();
     }
+
+    /// <summary>
+    /// One layer per named shape, compiled and loaded, with the source the generator wrote for it: for tests that pin
+    /// which form the planner chose as well as the numbers.
+    /// </summary>
+    public static IReadOnlyDictionary<string, (GeneratedLayer Layer, string Source)> CompileNamedLayers(IReadOnlyList<(string Name, Conv2DShape Shape)> shapes)
+    {
+        Conv2DShape[] only = shapes.Select(s => s.Shape).ToArray();
+        (GeneratorDriverRunResult result, _) = Run(DeclareLayers(only));
+        IReadOnlyList<GeneratedLayer> layers = CompileLayers(only);
+        return Enumerable.Range(0, only.Length).ToDictionary(
+            i => shapes[i].Name,
+            i => (layers[i], result.GeneratedTrees.Single(tree => tree.FilePath.EndsWith($"Generated.Layer{i}.Conv2D.g.cs", StringComparison.Ordinal)).ToString()));
+    }
 }
 
 /// <summary>

@@ -103,4 +103,36 @@ public static class NumericAssert
 
         return array;
     }
+
+    /// <summary>
+    /// A generated layer's three passes against <see cref="ReferenceConv2D"/> on seeded random data, with outputs
+    /// poisoned with NaN so an unwritten element fails. <paramref name="what"/> names the layer in messages (default:
+    /// its shape and the batch).
+    /// </summary>
+    public static void AssertPassesMatchReference(GeneratedLayer layer, Random random, int batch, string? what = null)
+    {
+        Conv2DShape shape = layer.Shape;
+        float[] input = RandomArray(random, batch * shape.InputLength);
+        float[] weights = RandomArray(random, shape.WeightLength);
+        float[] bias = RandomArray(random, shape.BiasLength);
+        float[] outputGrad = RandomArray(random, batch * shape.OutputLength);
+        what ??= $"{shape} (batch {batch})";
+
+        float[] expected = new float[batch * shape.OutputLength], actual = Poisoned(expected.Length);
+        ReferenceConv2D.Forward(shape, input, weights, bias, expected);
+        layer.Forward(input, weights, bias, actual);
+        AssertClose(expected, actual, ReferenceTolerance, $"forward of {what}");
+
+        float[] expectedInputGrad = new float[input.Length], actualInputGrad = Poisoned(input.Length);
+        ReferenceConv2D.BackwardData(shape, outputGrad, weights, expectedInputGrad);
+        layer.BackwardData(outputGrad, weights, actualInputGrad);
+        AssertClose(expectedInputGrad, actualInputGrad, ReferenceTolerance, $"inputGrad of {what}");
+
+        float[] expectedWeightGrad = new float[weights.Length], expectedBiasGrad = new float[bias.Length];
+        float[] actualWeightGrad = Poisoned(weights.Length), actualBiasGrad = Poisoned(bias.Length);
+        ReferenceConv2D.BackwardWeights(shape, input, outputGrad, expectedWeightGrad, expectedBiasGrad);
+        layer.BackwardWeights(input, outputGrad, actualWeightGrad, actualBiasGrad);
+        AssertClose(expectedWeightGrad, actualWeightGrad, ReferenceTolerance, $"weightGrad of {what}");
+        AssertClose(expectedBiasGrad, actualBiasGrad, ReferenceTolerance, $"biasGrad of {what}");
+    }
 }

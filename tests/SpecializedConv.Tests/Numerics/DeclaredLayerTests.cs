@@ -34,31 +34,7 @@ public sealed class DeclaredLayerTests
     [MemberData(nameof(LayerNames))]
     public void Batched_passes_match_the_reference_kernels(string name)
     {
-        GeneratedLayer layer = Layer(name);
-        Conv2DShape shape = layer.Shape;
-        var random = new Random(name.Length * 7919);
-        const int Batch = 4;
-        float[] input = NumericAssert.RandomArray(random, Batch * shape.InputLength);
-        float[] weights = NumericAssert.RandomArray(random, shape.WeightLength);
-        float[] bias = NumericAssert.RandomArray(random, shape.BiasLength);
-        float[] outputGrad = NumericAssert.RandomArray(random, Batch * shape.OutputLength);
-
-        float[] expected = new float[Batch * shape.OutputLength], actual = NumericAssert.Poisoned(expected.Length);
-        ReferenceConv2D.Forward(shape, input, weights, bias, expected);
-        layer.Forward(input, weights, bias, actual);
-        NumericAssert.AssertClose(expected, actual, NumericAssert.ReferenceTolerance, $"{name} output");
-
-        float[] expectedInputGrad = new float[input.Length], actualInputGrad = NumericAssert.Poisoned(input.Length);
-        ReferenceConv2D.BackwardData(shape, outputGrad, weights, expectedInputGrad);
-        layer.BackwardData(outputGrad, weights, actualInputGrad);
-        NumericAssert.AssertClose(expectedInputGrad, actualInputGrad, NumericAssert.ReferenceTolerance, $"{name} inputGrad");
-
-        float[] expectedWeightGrad = new float[weights.Length], expectedBiasGrad = new float[bias.Length];
-        float[] actualWeightGrad = NumericAssert.Poisoned(weights.Length), actualBiasGrad = NumericAssert.Poisoned(bias.Length);
-        ReferenceConv2D.BackwardWeights(shape, input, outputGrad, expectedWeightGrad, expectedBiasGrad);
-        layer.BackwardWeights(input, outputGrad, actualWeightGrad, actualBiasGrad);
-        NumericAssert.AssertClose(expectedWeightGrad, actualWeightGrad, NumericAssert.ReferenceTolerance, $"{name} weightGrad");
-        NumericAssert.AssertClose(expectedBiasGrad, actualBiasGrad, NumericAssert.ReferenceTolerance, $"{name} biasGrad");
+        NumericAssert.AssertPassesMatchReference(Layer(name), new Random(name.Length * 7919), batch: 4, name);
     }
 
     [Theory]

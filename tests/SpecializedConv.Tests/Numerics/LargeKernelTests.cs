@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.CodeAnalysis;
 using SpecializedConv.Tests.Infrastructure;
 using Xunit;
 
@@ -27,45 +26,15 @@ public sealed class LargeKernelTests
 
     public static TheoryData<string> Names => new(Shapes.Select(s => s.Name));
 
-    private static readonly Lazy<Dictionary<string, (Conv2DShape Shape, GeneratedLayer Layer, string Source)>> Layers = new(() =>
-    {
-        Conv2DShape[] shapes = Shapes.Select(s => s.Shape).ToArray();
-        (GeneratorDriverRunResult result, _) = GeneratorHarness.Run(GeneratorHarness.DeclareLayers(shapes));
-        IReadOnlyList<GeneratedLayer> layers = GeneratorHarness.CompileLayers(shapes);
-        return Enumerable.Range(0, shapes.Length).ToDictionary(
-            i => Shapes[i].Name,
-            i => (shapes[i], layers[i], result.GeneratedTrees.Single(tree => tree.FilePath.EndsWith($"Generated.Layer{i}.Conv2D.g.cs", StringComparison.Ordinal)).ToString()));
-    });
+    private static readonly Lazy<IReadOnlyDictionary<string, (GeneratedLayer Layer, string Source)>> Layers =
+        new(() => GeneratorHarness.CompileNamedLayers(Shapes));
 
     [Theory]
     [MemberData(nameof(Names))]
     public void Large_kernels_loop_over_their_rows_and_match_the_reference(string name)
     {
-        (Conv2DShape shape, GeneratedLayer layer, string source) = Layers.Value[name];
+        (GeneratedLayer layer, string source) = Layers.Value[name];
         Assert.Contains(RowLoopMarker, source, StringComparison.Ordinal);
-
-        var random = new Random(20261122 + name.Length);
-        const int batch = 2;
-        float[] input = NumericAssert.RandomArray(random, batch * shape.InputLength);
-        float[] weights = NumericAssert.RandomArray(random, shape.WeightLength);
-        float[] bias = NumericAssert.RandomArray(random, shape.BiasLength);
-        float[] outputGrad = NumericAssert.RandomArray(random, batch * shape.OutputLength);
-
-        float[] expected = new float[batch * shape.OutputLength], actual = NumericAssert.Poisoned(expected.Length);
-        ReferenceConv2D.Forward(shape, input, weights, bias, expected);
-        layer.Forward(input, weights, bias, actual);
-        NumericAssert.AssertClose(expected, actual, NumericAssert.ReferenceTolerance, $"forward of {name}");
-
-        float[] expectedInputGrad = new float[input.Length], actualInputGrad = NumericAssert.Poisoned(input.Length);
-        ReferenceConv2D.BackwardData(shape, outputGrad, weights, expectedInputGrad);
-        layer.BackwardData(outputGrad, weights, actualInputGrad);
-        NumericAssert.AssertClose(expectedInputGrad, actualInputGrad, NumericAssert.ReferenceTolerance, $"inputGrad of {name}");
-
-        float[] expectedWeightGrad = new float[weights.Length], expectedBiasGrad = new float[bias.Length];
-        float[] actualWeightGrad = NumericAssert.Poisoned(weights.Length), actualBiasGrad = NumericAssert.Poisoned(bias.Length);
-        ReferenceConv2D.BackwardWeights(shape, input, outputGrad, expectedWeightGrad, expectedBiasGrad);
-        layer.BackwardWeights(input, outputGrad, actualWeightGrad, actualBiasGrad);
-        NumericAssert.AssertClose(expectedWeightGrad, actualWeightGrad, NumericAssert.ReferenceTolerance, $"weightGrad of {name}");
-        NumericAssert.AssertClose(expectedBiasGrad, actualBiasGrad, NumericAssert.ReferenceTolerance, $"biasGrad of {name}");
+        NumericAssert.AssertPassesMatchReference(layer, new Random(20261122 + name.Length), batch: 2, name);
     }
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using Microsoft.CodeAnalysis;
 using SpecializedConv.Tests.Infrastructure;
 using Xunit;
 
@@ -32,27 +31,15 @@ public sealed class StridedBackwardDataTests
 
     public static TheoryData<string> StridedNames => new(StridedShapes.Select(s => s.Name));
 
-    private static readonly Lazy<Dictionary<string, (Conv2DShape Shape, bool Pairs, GeneratedLayer Layer, string Source)>> Layers = new(() =>
-    {
-        Conv2DShape[] shapes = StridedShapes.Select(s => s.Shape).ToArray();
-        (GeneratorDriverRunResult result, _) = GeneratorHarness.Run(GeneratorHarness.DeclareLayers(shapes));
-        IReadOnlyList<GeneratedLayer> layers = GeneratorHarness.CompileLayers(shapes);
-        var byName = new Dictionary<string, (Conv2DShape, bool, GeneratedLayer, string)>();
-        for (int i = 0; i < shapes.Length; i++)
-        {
-            string source = result.GeneratedTrees.Single(tree => tree.FilePath.EndsWith($"Generated.Layer{i}.Conv2D.g.cs", StringComparison.Ordinal)).ToString();
-            byName[StridedShapes[i].Name] = (shapes[i], StridedShapes[i].Pairs, layers[i], source);
-        }
-
-        return byName;
-    });
+    private static readonly Lazy<IReadOnlyDictionary<string, (GeneratedLayer Layer, string Source)>> Layers =
+        new(() => GeneratorHarness.CompileNamedLayers(StridedShapes.Select(s => (s.Name, s.Shape)).ToArray()));
 
     [Theory]
     [MemberData(nameof(StridedNames))]
-    public void Stride_2_backward_data_matches_the_reference(string name)
+    public void Stride_2_backward_data_and_the_other_passes_match_the_reference(string name)
     {
-        (Conv2DShape shape, bool pairs, GeneratedLayer layer, string source) = Layers.Value[name];
-        if (pairs)
+        (GeneratedLayer layer, string source) = Layers.Value[name];
+        if (StridedShapes.Single(s => s.Name == name).Pairs)
         {
             Assert.Contains(Interleaved, source, StringComparison.Ordinal);
             Assert.DoesNotContain(Scattered, source, StringComparison.Ordinal);
@@ -63,15 +50,7 @@ public sealed class StridedBackwardDataTests
             Assert.Contains(Scattered, source, StringComparison.Ordinal);
         }
 
-        var random = new Random(20261203 + name.Length);
-        const int batch = 2;
-        float[] outputGrad = NumericAssert.RandomArray(random, batch * shape.OutputLength);
-        float[] weights = NumericAssert.RandomArray(random, shape.WeightLength);
-        float[] expected = new float[batch * shape.InputLength];
-        float[] actual = NumericAssert.Poisoned(expected.Length);
-        ReferenceConv2D.BackwardData(shape, outputGrad, weights, expected);
-        layer.BackwardData(outputGrad, weights, actual);
-        NumericAssert.AssertClose(expected, actual, NumericAssert.ReferenceTolerance, $"inputGrad of {name}, {shape}");
+        NumericAssert.AssertPassesMatchReference(layer, new Random(20261203 + name.Length), batch: 2, name);
     }
 
     [Theory]

@@ -36,38 +36,16 @@ public sealed class TransposedBackwardDataTests
 
     public static TheoryData<string> TransposedNames => new(TransposedShapes.Select(s => s.Name));
 
-    private static readonly Lazy<Dictionary<string, (Conv2DShape Shape, GeneratedLayer Layer, string Source)>> Layers = new(() =>
-    {
-        Conv2DShape[] shapes = TransposedShapes.Select(s => s.Shape).ToArray();
-        string declarations = GeneratorHarness.DeclareLayers(shapes);
-        (GeneratorDriverRunResult result, _) = GeneratorHarness.Run(declarations);
-        IReadOnlyList<GeneratedLayer> layers = GeneratorHarness.CompileLayers(shapes);
-        var byName = new Dictionary<string, (Conv2DShape, GeneratedLayer, string)>();
-        for (int i = 0; i < shapes.Length; i++)
-        {
-            string source = result.GeneratedTrees.Single(tree => tree.FilePath.EndsWith($"Generated.Layer{i}.Conv2D.g.cs", StringComparison.Ordinal)).ToString();
-            byName[TransposedShapes[i].Name] = (shapes[i], layers[i], source);
-        }
-
-        return byName;
-    });
+    private static readonly Lazy<IReadOnlyDictionary<string, (GeneratedLayer Layer, string Source)>> Layers =
+        new(() => GeneratorHarness.CompileNamedLayers(TransposedShapes));
 
     [Theory]
     [MemberData(nameof(TransposedNames))]
-    public void Transposed_backward_data_matches_the_reference(string name)
+    public void Transposed_backward_data_and_the_other_passes_match_the_reference(string name)
     {
-        (Conv2DShape shape, GeneratedLayer layer, string source) = Layers.Value[name];
+        (GeneratedLayer layer, string source) = Layers.Value[name];
         Assert.Contains(TransposedMarker, source, StringComparison.Ordinal);
-
-        var random = new Random(20261122 + name.Length);
-        const int batch = 2;
-        float[] outputGrad = NumericAssert.RandomArray(random, batch * shape.OutputLength);
-        float[] weights = NumericAssert.RandomArray(random, shape.WeightLength);
-        float[] expected = new float[batch * shape.InputLength];
-        float[] actual = NumericAssert.Poisoned(expected.Length);
-        ReferenceConv2D.BackwardData(shape, outputGrad, weights, expected);
-        layer.BackwardData(outputGrad, weights, actual);
-        NumericAssert.AssertClose(expected, actual, NumericAssert.ReferenceTolerance, $"inputGrad of {name}, {shape}");
+        NumericAssert.AssertPassesMatchReference(layer, new Random(20261122 + name.Length), batch: 2, name);
     }
 
     [Theory]
