@@ -356,7 +356,7 @@ public sealed partial class Conv2DGenerator
                             w.Line("sampleGrad.Clear();");
                         }
 
-                        foreach ((DataPhasePlan phase, DataPhasePlan? odd) in phased ? steps : new List<(DataPhasePlan, DataPhasePlan?)>())
+                        foreach ((DataPhasePlan phase, DataPhasePlan? odd) in steps)
                         {
                             if (odd is not null)
                             {
@@ -408,27 +408,24 @@ public sealed partial class Conv2DGenerator
         /// <summary>
         /// The order backward-data runs its stride phases in. At stride 2, the two column phases of a row phase (input columns
         /// 0, 2, 4, … and 1, 3, 5, …) are computed one after the other and written out together, each input row whole, rather
-        /// than each phase read-modify-writing every other float of the rows.
+        /// than each phase read-modify-writing every other float of the rows. At stride 1 there are none: the one kernel writes
+        /// the input gradient directly.
         /// </summary>
         private static List<(DataPhasePlan Even, DataPhasePlan? Odd)> PhaseSteps(DataPlan data, LayerShape s)
         {
             var steps = new List<(DataPhasePlan Even, DataPhasePlan? Odd)>();
+            if (s.Stride == 1)
+            {
+                return steps;
+            }
+
             foreach (DataPhasePlan phase in data.Phases)
             {
-                DataPhasePlan? odd = phase.ColumnStart == 0 ? data.Phases.FirstOrDefault(other => Partners(phase, other, s)) : null;
-                if (odd is null)
+                // An odd column phase with an even partner is written with that partner, not on its own.
+                if (!data.Phases.Any(even => Partners(even, phase, s)))
                 {
-                    // An odd column phase whose even partner exists is written with it.
-                    bool hasPartner = phase.ColumnStart == 1 && data.Phases.Any(other => Partners(other, phase, s));
-                    if (!hasPartner)
-                    {
-                        steps.Add((phase, null));
-                    }
-
-                    continue;
+                    steps.Add((phase, data.Phases.FirstOrDefault(odd => Partners(phase, odd, s))));
                 }
-
-                steps.Add((phase, odd));
             }
 
             return steps;
