@@ -123,7 +123,14 @@ public sealed partial class Conv2DGenerator
                     }
                 }
 
-                EmitWeightsKernel(w, plan);
+                if (plan.ChannelLanesWeights is { } channelLanes)
+                {
+                    EmitChannelLanesWeightsKernel(w, plan, channelLanes);
+                }
+                else
+                {
+                    EmitWeightsKernel(w, plan);
+                }
             }
         }
 
@@ -199,17 +206,31 @@ public sealed partial class Conv2DGenerator
             }
 
             WeightsPlan weights = plan.BackwardWeights;
-            string readers = transposed ? "Both backward passes read" : "Backward-weights reads";
-            if (GradientInPlace(s))
+            bool channelLanes = plan.ChannelLanesWeights is not null;
+            bool paddedGradient = !GradientInPlace(s) && (transposed || !channelLanes);
+            string? readers = (transposed, channelLanes) switch
+            {
+                (true, false) => "Both backward passes read",
+                (true, true) => "Backward-data reads",
+                (false, false) => "Backward-weights reads",
+                _ => null,
+            };
+            if (readers is not null && GradientInPlace(s))
             {
                 w.Line($"// {readers} the output gradient in place: its rows are whole vectors already.");
             }
-            else
+            else if (readers is not null)
             {
                 w.Line($"// {readers} the output gradient with rows padded by zeros to whole vectors.");
                 Private(w, "PaddedOutputGradRowPitch", weights.OutputGradRowPitch);
                 Private(w, "PaddedOutputGradChannelPitch", weights.OutputGradChannelPitch);
                 Private(w, "PaddedOutputGradLength", weights.OutputGradChannelPitch * s.OutChannels);
+            }
+
+            if (channelLanes)
+            {
+                w.Line("// Backward-weights reads the output gradient transposed to pixel-major order, [i, j][k], and sums into the weight");
+                w.Line("// gradient transposed, [c, r, s][k]: eight output channels to a vector.");
             }
 
             var buffers = new List<string>();
@@ -223,9 +244,15 @@ public sealed partial class Conv2DGenerator
                 buffers.Add("t_packedOutputGrad");
             }
 
-            if (!GradientInPlace(s))
+            if (paddedGradient)
             {
                 buffers.Add("t_paddedOutputGrad");
+            }
+
+            if (channelLanes)
+            {
+                buffers.Add("t_outputGradT");
+                buffers.Add("t_weightGradT");
             }
 
             if (plan.BackwardData.ScratchLength > 0)
@@ -237,6 +264,11 @@ public sealed partial class Conv2DGenerator
             {
                 w.Line();
                 w.Line("// Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.");
+                if (channelLanes)
+                {
+                    w.Line("// (The transposed gradients are rewritten whole by every call to backward-weights.)");
+                }
+
                 foreach (string buffer in buffers)
                 {
                     w.Line($"[ThreadStatic] private static float[]? {buffer};");
@@ -391,14 +423,34 @@ public sealed partial class Conv2DGenerator
                 w.Line($"{Support}.CheckLength(biasGrad.Length, BiasLength, nameof(biasGrad));");
                 EmitFallback(w, "BackwardWeights(Shape, input, outputGrad, weightGrad, biasGrad)");
                 EmitPackedInputBuffer(w, plan);
-                EmitPaddedGradBuffer(w, s);
-                w.Line("weightGrad.Clear();");
-                w.Line("biasGrad.Clear();");
-                using (w.Open("for (int n = 0; n < batch; n++)"))
+                if (plan.ChannelLanesWeights is null)
                 {
-                    string source = EmitPackInput(w, plan);
-                    string gradient = EmitPadOutputGrad(w, s);
-                    w.Line($"BackwardWeightsSample({source}, {gradient}, ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));");
+                    EmitPaddedGradBuffer(w, s);
+                    w.Line("weightGrad.Clear();");
+                    w.Line("biasGrad.Clear();");
+                    using (w.Open("for (int n = 0; n < batch; n++)"))
+                    {
+                        string source = EmitPackInput(w, plan);
+                        string gradient = EmitPadOutputGrad(w, s);
+                        w.Line($"BackwardWeightsSample({source}, {gradient}, ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));");
+                    }
+                }
+                else
+                {
+                    w.Line($"float[] outputGradT = {Support}.Scratch(ref t_outputGradT, OutputLength);");
+                    w.Line($"float[] weightGradT = {Support}.Scratch(ref t_weightGradT, WeightLength);");
+                    w.Line("Array.Clear(weightGradT);");
+                    w.Line("biasGrad.Clear();");
+                    using (w.Open("for (int n = 0; n < batch; n++)"))
+                    {
+                        string source = EmitPackInput(w, plan);
+                        w.Line($"{Support}.Transpose(outputGrad.Slice(n * OutputLength, OutputLength), outputGradT, OutChannels, OutHeight * OutWidth);");
+                        w.Line($"BackwardWeightsSample({source}, ref MemoryMarshal.GetArrayDataReference(outputGradT), ref MemoryMarshal.GetArrayDataReference(weightGradT), ref MemoryMarshal.GetReference(biasGrad));");
+                    }
+
+                    w.Line();
+                    w.Line("// The sums are kept as rows of output channels, one per (source channel, tap); the weights are K,C,R,S.");
+                    w.Line($"{Support}.Transpose(weightGradT, weightGrad, InChannels * {s.Taps}, OutChannels);");
                 }
             }
 
@@ -779,6 +831,124 @@ public sealed partial class Conv2DGenerator
             }
 
             w.Line();
+        }
+
+        /// <summary>Emits backward-weights with output channels along the lanes: see <see cref="ChannelLanesWeightsPlan"/>.</summary>
+        private static void EmitChannelLanesWeightsKernel(IndentedWriter w, LayerPlan plan, ChannelLanesWeightsPlan p)
+        {
+            LayerShape s = plan.Shape;
+            PackPlan input = plan.InputPack;
+            int kb = p.ChannelBlock, pixels = s.OutHeight * s.OutWidth;
+            w.Line("/// <summary>");
+            w.Line("/// One sample's weight and bias gradients, added to <paramref name=\"weightGradT\"/> ([c, r, s][k]) and <paramref name=\"biasGrad\"/>:");
+            w.Line("/// weightGradT[c,r,s][k] += Σ_i Σ_j outputGradT[i,j][k] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].");
+            w.Line("/// </summary>");
+            w.Line("/// <remarks>");
+            w.Line($"/// Blocks of {kb} output channels ({p.Vectors} vector(s)) × groups of up to {p.RowsPerGroup} (source channel, tap) rows: per output pixel, the");
+            w.Line($"/// {p.Vectors} gradient vector(s) are loaded once and each row's input value is broadcast to them. Tiles of {p.TileRows} output row(s)");
+            w.Line("/// keep the gradient they read in L1; the accumulators are loaded from and stored to weightGradT once per tile.");
+            w.Line("/// </remarks>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Open("private static void BackwardWeightsSample(ref float input, ref float outputGradT, ref float weightGradT, ref float biasGrad)"))
+            {
+                using (OpenLoop(w, "k0", s.OutChannels, kb))
+                using (OpenLoop(w, "i0", s.OutHeight, p.TileRows))
+                {
+                    int periods = s.InChannels / p.ChannelPeriod;
+                    if (periods > 0)
+                    {
+                        using (OpenLoop(w, "c0", periods * p.ChannelPeriod, p.ChannelPeriod))
+                        {
+                            EmitChannelLanesGroups(w, s, input, p, p.Groups, "c0");
+                        }
+                    }
+
+                    if (!p.TailGroups.IsEmpty)
+                    {
+                        w.Line($"// The last {s.InChannels % p.ChannelPeriod} source channel(s), after the last whole repeat of the groups above.");
+                        using (w.OpenBare())
+                        {
+                            w.Line($"const int c0 = {periods * p.ChannelPeriod};");
+                            EmitChannelLanesGroups(w, s, input, p, p.TailGroups, "c0");
+                        }
+                    }
+                }
+
+                w.Line();
+                w.Line($"// Bias gradient: the output gradient summed over the pixels, {Blocking.Lanes} channels at a time.");
+                using (w.Open($"for (int k = 0; k < {s.OutChannels}; k += {Blocking.Lanes})"))
+                {
+                    w.Line("Vector256<float> sum = Vector256<float>.Zero;");
+                    using (w.Open($"for (int p = 0; p < {pixels}; p++)"))
+                    {
+                        w.Line($"sum += Vector256.LoadUnsafe(ref outputGradT, (nuint)((p * {s.OutChannels}) + k));");
+                    }
+
+                    w.Line("(Vector256.LoadUnsafe(ref biasGrad, (nuint)k) + sum).StoreUnsafe(ref biasGrad, (nuint)k);");
+                }
+            }
+
+            w.Line();
+        }
+
+        /// <summary>A loop of <paramref name="variable"/> over [0, <paramref name="end"/>) in steps of <paramref name="step"/>; a constant 0 when it would run once.</summary>
+        private static IndentedWriter.Block OpenLoop(IndentedWriter w, string variable, int end, int step)
+        {
+            if (end > step)
+            {
+                return w.Open($"for (int {variable} = 0; {variable} < {end}; {variable} += {step})");
+            }
+
+            IndentedWriter.Block block = w.OpenBare();
+            w.Line($"const int {variable} = 0;");
+            return block;
+        }
+
+        private static void EmitChannelLanesGroups(IndentedWriter w, LayerShape s, PackPlan input, ChannelLanesWeightsPlan p, EquatableArray<EquatableArray<WeightsRow>> groups, string c0)
+        {
+            int nr = p.Vectors, k = s.OutChannels;
+            w.Line($"ref float channels = ref Unsafe.Add(ref input, {c0} * {input.ChannelPitch});");
+            w.Line($"ref float sums = ref Unsafe.Add(ref weightGradT, ({c0} * {s.Taps * k}) + k0);");
+            foreach (EquatableArray<WeightsRow> group in groups)
+            {
+                WeightsRow first = group[0], last = group[group.Count - 1];
+                w.Line($"// Rows (c0+{first.Channel}, {first.Tap.R}, {first.Tap.S}) … (c0+{last.Channel}, {last.Tap.R}, {last.Tap.S}); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.");
+                using (w.OpenBare())
+                {
+                    for (int t = 0; t < group.Count; t++)
+                    {
+                        int row = ((group[t].Channel * s.Taps) + group[t].Tap.WeightOffset) * k;
+                        w.Line($"Vector256<float> {string.Join(", ", Range(nr).Select(v => $"g_{t}_{v} = Vector256.LoadUnsafe(ref sums, {row + (v * Blocking.Lanes)})"))};");
+                    }
+
+                    using (w.Open($"for (int i = i0; i < i0 + {p.TileRows}; i++)"))
+                    {
+                        w.Line("// Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.");
+                        w.Line($"ref float d = ref Unsafe.Add(ref outputGradT, (i * {s.OutWidth * k}) + k0);");
+                        w.Line($"ref float pixel = ref Unsafe.Add(ref channels, i * {s.Stride * input.RowPitch});");
+                        using (w.Open($"for (int j = 0; j < {s.OutWidth}; j++)"))
+                        {
+                            w.Line($"Vector256<float> {string.Join(", ", Range(nr).Select(v => v == 0 ? "d_0 = Vector256.LoadUnsafe(ref d)" : $"d_{v} = Vector256.LoadUnsafe(ref d, {v * Blocking.Lanes})"))};");
+                            w.Line("Vector256<float> x;");
+                            for (int t = 0; t < group.Count; t++)
+                            {
+                                int offset = (group[t].Channel * input.ChannelPitch) + group[t].Tap.SourceOffset;
+                                w.Line(offset == 0 ? "x = Vector256.Create(pixel);" : $"x = Vector256.Create(Unsafe.Add(ref pixel, {offset}));");
+                                w.Line(string.Join(" ", Range(nr).Select(v => $"g_{t}_{v} = {Support}.MultiplyAdd(d_{v}, x, g_{t}_{v});")));
+                            }
+
+                            w.Line($"d = ref Unsafe.Add(ref d, {k});");
+                            w.Line("pixel = ref Unsafe.Add(ref pixel, 1);");
+                        }
+                    }
+
+                    for (int t = 0; t < group.Count; t++)
+                    {
+                        int row = ((group[t].Channel * s.Taps) + group[t].Tap.WeightOffset) * k;
+                        w.Line(string.Join(" ", Range(nr).Select(v => $"g_{t}_{v}.StoreUnsafe(ref sums, {row + (v * Blocking.Lanes)});")));
+                    }
+                }
+            }
         }
 
         /// <summary>Emits backward-data in the transposed form: see <see cref="TransposedDataPlan"/>.</summary>

@@ -32,6 +32,15 @@ public sealed partial class Conv2DGenerator
         /// <summary>FMA statements per unrolled method; beyond this the JIT's size limits come into view.</summary>
         private const int MaxUnrolledMultiplyAdds = 1600;
 
+        /// <summary>
+        /// FMA statements of one period of the channel-lane backward-weights kernel (see PlanChannelLanesWeights). With 588
+        /// (the 7×7 ResNet stem, three channels a period) the JIT stopped inlining KernelSupport.MultiplyAdd: 7.7× slower.
+        /// </summary>
+        private const int MaxChannelLanesMultiplyAdds = 320;
+
+        /// <summary>Half of a 32 KB L1 data cache (Zen 3's): past this the pixel-lane backward-weights streams from L2.</summary>
+        private const int PixelLanesWorkingSetBytes = 16 * 1024;
+
         /// <summary>Taps a block kernel unrolls in full; larger kernels loop over their rows (see LoopOverTapRows).</summary>
         private const int MaxUnrolledTaps = 49;
 
@@ -48,6 +57,7 @@ public sealed partial class Conv2DGenerator
                 PackPlan inputPack = PlanInputPack(shape);
                 (DataPlan data, double dataCost) = PlanBackwardData(shape);
                 TransposedDataPlan? transposed = PlanTransposedBackwardData(shape, dataCost);
+                WeightsPlan weights = PlanBackwardWeights(shape, inputPack);
                 return new LayerPlan(
                     type,
                     shape,
@@ -55,7 +65,8 @@ public sealed partial class Conv2DGenerator
                     PlanForward(shape, inputPack),
                     data,
                     transposed,
-                    PlanBackwardWeights(shape, inputPack));
+                    weights,
+                    PlanChannelLanesWeights(shape, inputPack, weights));
             }
         }
 
@@ -382,7 +393,6 @@ public sealed partial class Conv2DGenerator
         {
             checked
             {
-                int st = s.Stride, d = s.Dilation;
                 int pixelVectors = s.OutHeight * Ceiling(s.OutWidth, Lanes);
                 int best = 1, bestGroup = 1;
                 double bestCost = double.MaxValue;
@@ -430,6 +440,27 @@ public sealed partial class Conv2DGenerator
                     }
                 }
 
+                List<TapPlan> taps = TapsInWeightOrder(s, pack);
+                var groupsList = new List<EquatableArray<TapPlan>>();
+                for (int first = 0; first < taps.Count; first += bestGroup)
+                {
+                    groupsList.Add(taps.Skip(first).Take(bestGroup).ToEquatableArray());
+                }
+
+                int rowPitch = RoundUp(s.OutWidth, Lanes);
+                return new WeightsPlan(best, rowPitch, s.OutHeight * rowPitch, groupsList.ToEquatableArray());
+            }
+        }
+
+        /// <summary>
+        /// The taps as backward-weights reads them: each with its offset in the packed input, sorted by weight offset (a
+        /// convolution's weights run backwards through the taps, so in weight order its groups are contiguous too).
+        /// </summary>
+        private static List<TapPlan> TapsInWeightOrder(LayerShape s, PackPlan pack)
+        {
+            checked
+            {
+                int st = s.Stride, d = s.Dilation;
                 var taps = new List<TapPlan>();
                 for (int r = 0; r < s.KernelHeight; r++)
                 {
@@ -440,17 +471,88 @@ public sealed partial class Conv2DGenerator
                     }
                 }
 
-                // A convolution's weights run backwards through the taps: in weight order its groups are contiguous too.
                 taps.Sort((a, b) => a.WeightOffset.CompareTo(b.WeightOffset));
-                var groupsList = new List<EquatableArray<TapPlan>>();
-                for (int first = 0; first < taps.Count; first += bestGroup)
+                return taps;
+            }
+        }
+
+        /// <summary>
+        /// Backward-weights with the output channels along the lanes (see <see cref="ChannelLanesWeightsPlan"/>), for K a
+        /// multiple of eight when the pixel-lane plan would stream more than <see cref="PixelLanesWorkingSetBytes"/> per pass
+        /// (its channel block's gradient planes and one input plane, read once per tap group, for every source channel);
+        /// null otherwise, or when even one channel's rows would unroll past <see cref="MaxChannelLanesMultiplyAdds"/>, and the
+        /// pixel-lane plan runs. Tiled over output rows, this form keeps what it rereads in L1, and every load it makes is a
+        /// broadcast or a whole gradient vector (a third of the pixel-lane form's input loads straddle two cache lines).
+        /// Against the pixel-lane kernel, interleaved on an Intel Xeon (2026-12-03), its time was 0.60-0.86× on 56×56 and
+        /// 112×112 outputs (S6; 16×56×56 with K = 16; the 7×7 stride-2 ResNet stem), 1.0× on 32×32 with K = 32, but 1.07-1.14× on S3
+        /// (32×32, K = 16) and 1.25-1.38× on S2 (8×8): there the planes fit in L1 and the pixel-lane form is the faster.
+        /// </summary>
+        private static ChannelLanesWeightsPlan? PlanChannelLanesWeights(LayerShape s, PackPlan pack, WeightsPlan pixelLanes)
+        {
+            checked
+            {
+                long pixelLanesWorkingSet = 4L * ((pixelLanes.ChannelBlock * pixelLanes.OutputGradChannelPitch) + pack.ChannelPitch);
+                if (s.OutChannels % Lanes != 0 || pixelLanesWorkingSet <= PixelLanesWorkingSetBytes)
                 {
-                    groupsList.Add(taps.Skip(first).Take(bestGroup).ToEquatableArray());
+                    return null;
                 }
 
-                int rowPitch = RoundUp(s.OutWidth, Lanes);
-                return new WeightsPlan(best, rowPitch, s.OutHeight * rowPitch, groupsList.ToEquatableArray());
+                // Per pixel, nr gradient vectors and 12 / nr broadcasts feed 12 FMAs: four vectors × three rows load 7
+                // operands, 2 × 6 load 8, 1 × 12 load 13.
+                int vectors = new[] { 4, 3, 2, 1 }.First(v => s.OutChannels % (v * Lanes) == 0);
+                int rows = MaxAccumulators / vectors;
+
+                // Grouping rows across channels keeps every group whole; when the repeat is too long to unroll, groups stay
+                // inside one channel and its last group may be short.
+                int period = Lcm(rows, s.Taps) / s.Taps;
+                if (period * s.Taps * vectors > MaxChannelLanesMultiplyAdds)
+                {
+                    period = 1;
+                }
+
+                if (s.Taps * vectors > MaxChannelLanesMultiplyAdds)
+                {
+                    return null;
+                }
+
+                List<TapPlan> taps = TapsInWeightOrder(s, pack);
+                EquatableArray<EquatableArray<WeightsRow>> Chunk(int channels) =>
+                    Range(channels).SelectMany(c => taps.Select(tap => new WeightsRow(c, tap)))
+                        .Select((row, index) => (row, index))
+                        .GroupBy(x => x.index / rows, x => x.row)
+                        .Select(group => group.ToEquatableArray())
+                        .ToEquatableArray();
+
+                int periods = s.InChannels / period;
+                var groups = periods > 0 ? Chunk(period) : Chunk(0);
+                var tail = Chunk(s.InChannels % period);
+
+                // The tile's transposed gradient, tileRows × OutWidth × 8·nr floats, should stay in a 16 KB share of L1.
+                int tileRows = 1;
+                for (int candidate = s.OutHeight; candidate >= 1; candidate--)
+                {
+                    if (s.OutHeight % candidate == 0 && (long)candidate * s.OutWidth * vectors * Lanes <= 4096)
+                    {
+                        tileRows = candidate;
+                        break;
+                    }
+                }
+
+                return new ChannelLanesWeightsPlan(vectors, tileRows, period, groups, tail);
             }
+        }
+
+        private static IEnumerable<int> Range(int count) => Enumerable.Range(0, count);
+
+        private static int Lcm(int a, int b)
+        {
+            int x = a, y = b;
+            while (y != 0)
+            {
+                (x, y) = (y, x % y);
+            }
+
+            return checked(a / x * b);
         }
 
         /// <summary>

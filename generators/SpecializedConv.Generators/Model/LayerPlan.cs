@@ -143,8 +143,37 @@ internal sealed record WeightsPlan(int ChannelBlock, int OutputGradRowPitch, int
 }
 
 /// <summary>
+/// Backward-weights with the output channels along the vector lanes, for K a multiple of eight: the weight gradient is the
+/// product of the im2col rows (source channel, tap) with the output gradient transposed to pixel-major order, each
+/// accumulator one (row, eight output channels) cell summed over the pixels of a tile of output rows. Every load is
+/// either a whole aligned-to-the-pixel vector of gradients or one broadcast input value, and no horizontal sum is needed.
+/// </summary>
+/// <param name="Vectors">Eight-channel vectors per block (nr): a block covers 8·nr output channels.</param>
+/// <param name="TileRows">Output rows per tile: the tile's transposed gradient (rows × width × 8·nr floats) stays in L1.</param>
+/// <param name="ChannelPeriod">Source channels per repeat of the unrolled groups: rows are grouped across channels, so the
+/// group pattern repeats every lcm(group size, taps) / taps channels.</param>
+/// <param name="Groups">The row groups of one period, in weight order, each of at most 12 / nr rows.</param>
+/// <param name="TailGroups">The groups of the InChannels mod ChannelPeriod channels after the last whole period.</param>
+internal sealed record ChannelLanesWeightsPlan(
+    int Vectors,
+    int TileRows,
+    int ChannelPeriod,
+    EquatableArray<EquatableArray<WeightsRow>> Groups,
+    EquatableArray<EquatableArray<WeightsRow>> TailGroups)
+{
+    public int ChannelBlock => Vectors * Blocking.Lanes;
+
+    public int RowsPerGroup => 12 / Vectors;
+}
+
+/// <summary>One im2col row of a <see cref="ChannelLanesWeightsPlan"/> group: a tap of source channel c0 + <paramref name="Channel"/>.</summary>
+internal sealed record WeightsRow(int Channel, TapPlan Tap);
+
+/// <summary>
 /// Everything the Emitter needs to write one layer. Backward-data runs <paramref name="TransposedBackwardData"/> when the
-/// planner chose it (stride 1, where it does less work), and the phases of <paramref name="BackwardData"/> otherwise.
+/// planner chose it (stride 1, where it does less work), and the phases of <paramref name="BackwardData"/> otherwise;
+/// backward-weights runs <paramref name="ChannelLanesWeights"/> when there is one (K a multiple of eight), and
+/// <paramref name="BackwardWeights"/> otherwise.
 /// </summary>
 internal sealed record LayerPlan(
     LayerTypeInfo Type,
@@ -153,4 +182,5 @@ internal sealed record LayerPlan(
     BlockKernelPlan Forward,
     DataPlan BackwardData,
     TransposedDataPlan? TransposedBackwardData,
-    WeightsPlan BackwardWeights);
+    WeightsPlan BackwardWeights,
+    ChannelLanesWeightsPlan? ChannelLanesWeights);

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using SpecializedConv.Tests.Infrastructure;
+using Xunit;
+
+namespace SpecializedConv.Tests.Numerics;
+
+/// <summary>
+/// Backward-weights has two forms. Where the output planes fit in L1 it puts output pixels along the vector lanes; where
+/// they do not and K is a multiple of eight, it transposes the output gradient (<see cref="KernelSupport.Transpose"/>),
+/// puts output channels along the lanes and sums into a transposed weight gradient, tiled over output rows. These tests
+/// pin which layers take which form and compare every pass with the reference kernel over two samples, on shapes that
+/// reach each blocking (one, two, three and four vectors of channels), groups that cross source channels with and
+/// without a tail, strides, dilation, convolution and a kernel too large to group across channels.
+/// </summary>
+/// <remarks>Tolerance: <see cref="NumericAssert.ReferenceTolerance"/>, as in <see cref="GeneratedLayerPropertyTests"/>.</remarks>
+public sealed class ChannelLanesWeightsTests
+{
+    private const string ChannelLanes = "KernelSupport.Transpose(weightGradT, weightGrad";
+
+    private static readonly (string Name, Conv2DShape Shape, bool ChannelLanes)[] Shapes =
+    {
+        ("56x56, K = 16: two vectors x six rows, groups over two channels", new(16, 56, 56, 16, 3, 3, ConvMode.Same), true),
+        ("K = 8, five channels: twelve rows over four channels and a tail", new(5, 48, 48, 8, 3, 3, ConvMode.Same), true),
+        ("K = 24, stride 2, 5x5: three vectors x four rows, a two-channel tail", new(6, 64, 64, 24, 5, 5, ConvMode.Same, stride: 2), true),
+        ("convolution, dilation 2, K = 32: four vectors x three rows", new(3, 40, 40, 32, 3, 3, kind: ConvKind.Convolution, dilation: 2), true),
+        ("7x7 stride 2, K = 64: one channel's rows, a short last group", new(3, 64, 64, 64, 7, 7, stride: 2, padding: 3), true),
+        ("S3: the planes fit in L1", new(16, 32, 32, 16, 3, 3, ConvMode.Same), false),
+        ("K = 12: not a multiple of eight", new(6, 64, 64, 12, 3, 3, ConvMode.Same), false),
+    };
+
+    public static TheoryData<string> Names => new(Shapes.Select(s => s.Name));
+
+    private static readonly Lazy<IReadOnlyDictionary<string, (GeneratedLayer Layer, string Source)>> Layers =
+        new(() => GeneratorHarness.CompileNamedLayers(Shapes.Select(s => (s.Name, s.Shape)).ToArray()));
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Backward_weights_in_either_form_and_the_other_passes_match_the_reference(string name)
+    {
+        (GeneratedLayer layer, string source) = Layers.Value[name];
+        if (Shapes.Single(s => s.Name == name).ChannelLanes)
+        {
+            Assert.Contains(ChannelLanes, source, StringComparison.Ordinal);
+        }
+        else
+        {
+            Assert.DoesNotContain(ChannelLanes, source, StringComparison.Ordinal);
+        }
+
+        NumericAssert.AssertPassesMatchReference(layer, new Random(20261204 + name.Length), batch: 2, name);
+    }
+
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(8, 8)]
+    [InlineData(16, 64)]
+    [InlineData(150, 16)]
+    [InlineData(13, 29)]
+    [InlineData(7, 9)]
+    [InlineData(24, 5)]
+    public void Transpose_moves_every_element_and_writes_nothing_else(int rows, int columns)
+    {
+        float[] source = Enumerable.Range(0, rows * columns).Select(i => (float)i).ToArray();
+        float[] destination = Enumerable.Repeat(float.NaN, rows * columns).ToArray();
+
+        KernelSupport.Transpose(source, destination, rows, columns);
+
+        for (int i = 0; i < rows; i++)
+        {
+            for (int j = 0; j < columns; j++)
+            {
+                Assert.Equal(source[(i * columns) + j], destination[(j * rows) + i]);
+            }
+        }
+    }
+
+    [Fact]
+    public void Transpose_names_the_span_whose_length_is_not_rows_times_columns()
+    {
+        var tooShort = Assert.Throws<ArgumentException>(() => KernelSupport.Transpose(new float[11], new float[12], 3, 4));
+        Assert.Equal("source", tooShort.ParamName);
+        Assert.Contains("12", tooShort.Message, StringComparison.Ordinal);
+
+        var tooLong = Assert.Throws<ArgumentException>(() => KernelSupport.Transpose(new float[12], new float[13], 3, 4));
+        Assert.Equal("destination", tooLong.ParamName);
+    }
+}
