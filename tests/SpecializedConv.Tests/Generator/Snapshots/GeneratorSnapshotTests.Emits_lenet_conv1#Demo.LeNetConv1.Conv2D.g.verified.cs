@@ -1123,10 +1123,10 @@ namespace SpecializedConv.Generated
                     {
                         Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
                         Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
-                        for (int i = 0; i < 24; i++)
+                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 576);
+                        ref float inputRow = ref Unsafe.Add(ref input, c * 784);
+                        for (int i = 0; i < 24; i++, gradRow = ref Unsafe.Add(ref gradRow, 24), inputRow = ref Unsafe.Add(ref inputRow, 28))
                         {
-                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 576) + (i * 24));
-                            ref float inputRow = ref Unsafe.Add(ref input, (c * 784) + (i * 28));
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576));
                                 Vector256<float> x;
@@ -1179,10 +1179,10 @@ namespace SpecializedConv.Generated
                     {
                         Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
                         Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
-                        for (int i = 0; i < 24; i++)
+                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 576);
+                        ref float inputRow = ref Unsafe.Add(ref input, c * 784);
+                        for (int i = 0; i < 24; i++, gradRow = ref Unsafe.Add(ref gradRow, 24), inputRow = ref Unsafe.Add(ref inputRow, 28))
                         {
-                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 576) + (i * 24));
-                            ref float inputRow = ref Unsafe.Add(ref input, (c * 784) + (i * 28));
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576));
                                 Vector256<float> x;
@@ -1235,10 +1235,10 @@ namespace SpecializedConv.Generated
                     {
                         Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
                         Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
-                        for (int i = 0; i < 24; i++)
+                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 576);
+                        ref float inputRow = ref Unsafe.Add(ref input, c * 784);
+                        for (int i = 0; i < 24; i++, gradRow = ref Unsafe.Add(ref gradRow, 24), inputRow = ref Unsafe.Add(ref inputRow, 28))
                         {
-                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 576) + (i * 24));
-                            ref float inputRow = ref Unsafe.Add(ref input, (c * 784) + (i * 28));
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576));
                                 Vector256<float> x;
@@ -1291,10 +1291,10 @@ namespace SpecializedConv.Generated
                     {
                         Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
                         Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
-                        for (int i = 0; i < 24; i++)
+                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 576);
+                        ref float inputRow = ref Unsafe.Add(ref input, c * 784);
+                        for (int i = 0; i < 24; i++, gradRow = ref Unsafe.Add(ref gradRow, 24), inputRow = ref Unsafe.Add(ref inputRow, 28))
                         {
-                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 576) + (i * 24));
-                            ref float inputRow = ref Unsafe.Add(ref input, (c * 784) + (i * 28));
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576));
                                 Vector256<float> x;
@@ -1347,10 +1347,10 @@ namespace SpecializedConv.Generated
                     {
                         Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
                         Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
-                        for (int i = 0; i < 24; i++)
+                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 576);
+                        ref float inputRow = ref Unsafe.Add(ref input, c * 784);
+                        for (int i = 0; i < 24; i++, gradRow = ref Unsafe.Add(ref gradRow, 24), inputRow = ref Unsafe.Add(ref inputRow, 28))
                         {
-                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 576) + (i * 24));
-                            ref float inputRow = ref Unsafe.Add(ref input, (c * 784) + (i * 28));
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576));
                                 Vector256<float> x;

@@ -689,10 +689,10 @@ namespace SpecializedConv.Generated
                     {
                         Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero, g_0_5 = Vector256<float>.Zero;
                         Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero, g_1_5 = Vector256<float>.Zero;
-                        for (int i = 0; i < 8; i++)
+                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
+                        ref float inputRow = ref Unsafe.Add(ref input, c * 306);
+                        for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 18))
                         {
-                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 64) + (i * 8));
-                            ref float inputRow = ref Unsafe.Add(ref input, (c * 306) + (i * 18));
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
                                 Vector256<float> x;
@@ -719,10 +719,10 @@ namespace SpecializedConv.Generated
                     {
                         Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
                         Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
-                        for (int i = 0; i < 8; i++)
+                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
+                        ref float inputRow = ref Unsafe.Add(ref input, c * 306);
+                        for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 18))
                         {
-                            ref float gradRow = ref Unsafe.Add(ref outputGrad, (k0 * 64) + (i * 8));
-                            ref float inputRow = ref Unsafe.Add(ref input, (c * 306) + (i * 18));
                             {
                                 Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
                                 Vector256<float> x;
