@@ -480,8 +480,8 @@ public sealed partial class Conv2DGenerator
         /// Backward-weights with the output channels along the lanes (see <see cref="ChannelLanesWeightsPlan"/>), for K a
         /// multiple of eight when the pixel-lane plan would stream more than <see cref="PixelLanesWorkingSetBytes"/> per pass
         /// (its channel block's gradient planes and one input plane, read once per tap group, for every source channel);
-        /// null otherwise, or when even one channel's rows would unroll past <see cref="MaxChannelLanesMultiplyAdds"/>, and the
-        /// pixel-lane plan runs. Tiled over output rows, this form keeps what it rereads in L1, and every load it makes is a
+        /// null otherwise, or when even one channel's rows with one vector would unroll past
+        /// <see cref="MaxChannelLanesMultiplyAdds"/>, and the pixel-lane plan runs. Tiled over output rows, this form keeps what it rereads in L1, and every load it makes is a
         /// broadcast or a whole gradient vector (a third of the pixel-lane form's input loads straddle two cache lines).
         /// Against the pixel-lane kernel, interleaved on an Intel Xeon (2026-12-03), its time was 0.60-0.86× on 56×56 and
         /// 112×112 outputs (S6; 16×56×56 with K = 16; the 7×7 stride-2 ResNet stem), 1.0× on 32×32 with K = 32, but 1.07-1.14× on S3
@@ -498,8 +498,14 @@ public sealed partial class Conv2DGenerator
                 }
 
                 // Per pixel, nr gradient vectors and 12 / nr broadcasts feed 12 FMAs: four vectors × three rows load 7
-                // operands, 2 × 6 load 8, 1 × 12 load 13.
-                int vectors = new[] { 4, 3, 2, 1 }.First(v => s.OutChannels % (v * Lanes) == 0);
+                // operands, 2 × 6 load 8, 1 × 12 load 13. One channel's rows (every tap) unroll nr FMAs each: a large
+                // kernel takes fewer vectors (AlexNet's 11×11 with K = 96: two, not four).
+                int vectors = new[] { 4, 3, 2, 1 }.FirstOrDefault(v => s.OutChannels % (v * Lanes) == 0 && s.Taps * v <= MaxChannelLanesMultiplyAdds);
+                if (vectors == 0)
+                {
+                    return null;
+                }
+
                 int rows = MaxAccumulators / vectors;
 
                 // Grouping rows across channels keeps every group whole; when the repeat is too long to unroll, groups stay
@@ -508,11 +514,6 @@ public sealed partial class Conv2DGenerator
                 if (period * s.Taps * vectors > MaxChannelLanesMultiplyAdds)
                 {
                     period = 1;
-                }
-
-                if (s.Taps * vectors > MaxChannelLanesMultiplyAdds)
-                {
-                    return null;
                 }
 
                 List<TapPlan> taps = TapsInWeightOrder(s, pack);

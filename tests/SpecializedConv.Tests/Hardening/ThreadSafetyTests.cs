@@ -18,10 +18,17 @@ public partial class ThreadPaddedLayer;
 public partial class ThreadStride2Layer;
 
 /// <summary>
+/// 62×62 output planes with K = 8: backward-weights transposes into two more per-thread buffers (the channel-lane form).
+/// </summary>
+[Conv2D(1, 64, 64, 8, 3)]
+public partial class ThreadChannelLanesLayer;
+
+/// <summary>
 /// Generated layers are pure: their working buffers are per thread, so eight threads each calling Forward, BackwardData and
 /// BackwardWeights a thousand times on the same layers, with their own data, get bit-for-bit what one thread gets. Each
 /// thread has different inputs (and batch size), so a buffer shared by mistake would mix two threads' data rather than
-/// write the same values twice. The shapes are tiny: with AVX2 disabled the passes run the scalar reference kernels.
+/// write the same values twice. The shapes are tiny but one, which only runs where the vector kernels do: with AVX2
+/// disabled the passes run the scalar reference kernels.
 /// </summary>
 public sealed class ThreadSafetyTests
 {
@@ -37,6 +44,10 @@ public sealed class ThreadSafetyTests
             LayerPasses.Generated<ThreadStride2Layer>(),
             LayerPasses.Reference(ThreadStride2Layer.Shape),
         };
+        if (KernelSupport.VectorPathSupported)
+        {
+            layers = [.. layers, LayerPasses.Generated<ThreadChannelLanesLayer>()];
+        }
 
         // Every thread's data and, computed here on one thread, its expected results.
         Work[][] work = Enumerable.Range(0, Threads).Select(t => layers.Select(layer => new Work(layer, seed: 100 + t, batch: 1 + (t % 3))).ToArray()).ToArray();

@@ -12,7 +12,8 @@ namespace SpecializedConv.Tests.Numerics;
 /// puts output channels along the lanes and sums into a transposed weight gradient, tiled over output rows. These tests
 /// pin which layers take which form and compare every pass with the reference kernel over two samples, on shapes that
 /// reach each blocking (one, two, three and four vectors of channels), groups that cross source channels with and
-/// without a tail, strides, dilation, convolution and a kernel too large to group across channels.
+/// without a tail, strides, dilation, convolution, a kernel too large to group across channels and one too large for
+/// four vectors.
 /// </summary>
 /// <remarks>Tolerance: <see cref="NumericAssert.ReferenceTolerance"/>, as in <see cref="GeneratedLayerPropertyTests"/>.</remarks>
 public sealed class ChannelLanesWeightsTests
@@ -26,6 +27,7 @@ public sealed class ChannelLanesWeightsTests
         ("K = 24, stride 2, 5x5: three vectors x four rows, a two-channel tail", new(6, 64, 64, 24, 5, 5, ConvMode.Same, stride: 2), true),
         ("convolution, dilation 2, K = 32: four vectors x three rows", new(3, 40, 40, 32, 3, 3, kind: ConvKind.Convolution, dilation: 2), true),
         ("7x7 stride 2, K = 64: one channel's rows, a short last group", new(3, 64, 64, 64, 7, 7, stride: 2, padding: 3), true),
+        ("11x11, K = 32: two vectors, not four, so that 121 taps stay unrollable", new(3, 64, 64, 32, 11, 11), true),
         ("S3: the planes fit in L1", new(16, 32, 32, 16, 3, 3, ConvMode.Same), false),
         ("K = 12: not a multiple of eight", new(6, 64, 64, 12, 3, 3, ConvMode.Same), false),
     };
