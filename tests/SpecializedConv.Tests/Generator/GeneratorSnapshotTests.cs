@@ -22,6 +22,10 @@ public sealed class GeneratorSnapshotTests
         VerifyLayer("[Conv2D(3, 16, 16, 8, 3, 3, Mode = ConvMode.Same, Stride = 2)]", "SameStride2");
 
     [Fact]
+    public void Emits_channel_lane_backward_weights_where_the_planes_outgrow_l1() =>
+        VerifyLayer("[Conv2D(3, 64, 64, 16, 3, 3, Mode = ConvMode.Same)]", "ChannelLanes");
+
+    [Fact]
     public void Emits_full_mode_convolution_with_flipped_taps() =>
         VerifyLayer("[Conv2D(2, 10, 10, 4, 3, 3, Mode = ConvMode.Full, Kind = ConvKind.Convolution)]", "FullConvolution");
 
