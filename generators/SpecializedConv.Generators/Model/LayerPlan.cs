@@ -146,7 +146,8 @@ internal sealed record WeightsPlan(int ChannelBlock, int OutputGradRowPitch, int
 /// Backward-weights with the output channels along the vector lanes, for K a multiple of eight: the weight gradient is the
 /// product of the im2col rows (source channel, tap) with the output gradient transposed to pixel-major order, each
 /// accumulator one (row, eight output channels) cell summed over the pixels of a tile of output rows. Every load is
-/// either a whole aligned-to-the-pixel vector of gradients or one broadcast input value, and no horizontal sum is needed.
+/// either eight consecutive channels' gradients at one pixel or one input value broadcast, and no horizontal sum is
+/// needed. The planner chooses it where the pixel-lane form's planes outgrow L1.
 /// </summary>
 /// <param name="Vectors">Eight-channel vectors per block (nr): a block covers 8·nr output channels.</param>
 /// <param name="TileRows">Output rows per tile: the tile's transposed gradient (rows × width × 8·nr floats) stays in L1.</param>
@@ -172,8 +173,8 @@ internal sealed record WeightsRow(int Channel, TapPlan Tap);
 /// <summary>
 /// Everything the Emitter needs to write one layer. Backward-data runs <paramref name="TransposedBackwardData"/> when the
 /// planner chose it (stride 1, where it does less work), and the phases of <paramref name="BackwardData"/> otherwise;
-/// backward-weights runs <paramref name="ChannelLanesWeights"/> when there is one (K a multiple of eight), and
-/// <paramref name="BackwardWeights"/> otherwise.
+/// backward-weights runs <paramref name="ChannelLanesWeights"/> when there is one (K a multiple of eight, planes larger
+/// than L1 holds), and <paramref name="BackwardWeights"/> otherwise.
 /// </summary>
 internal sealed record LayerPlan(
     LayerTypeInfo Type,

@@ -10,8 +10,9 @@ namespace SpecializedConv.Tests.Hardening;
 /// A NaN in one element reaches exactly the results whose sums contain it, as in <see cref="ReferenceConv2D"/>: the
 /// vector kernels compute whole 8-lane vectors and blocks past the edges of the output, and must not let those extra
 /// lanes leak a value that no tap reads into a result. Checked on the layers of <see cref="SpanGuardTests"/>, with the NaN
-/// at corners, edges and the middle of the first and last sample. (The non-NaN elements are compared with the usual
-/// tolerance by the other tests; here only which elements are NaN matters.)
+/// at corners, edges and the middle of the first and last sample, and on <see cref="ThreadChannelLanesLayer"/>, whose
+/// backward-weights takes the channel-lane form. (The non-NaN elements are compared with the usual tolerance by the
+/// other tests; here only which elements are NaN matters.)
 /// </summary>
 public sealed class NonFiniteValueTests
 {
@@ -22,6 +23,7 @@ public sealed class NonFiniteValueTests
         LayerPasses.Generated<GuardFullDilatedLayer>(),
         LayerPasses.Generated<GuardNarrowLayer>(),
         LayerPasses.Generated<GuardStride3Layer.Kernel>(),
+        LayerPasses.Generated<ThreadChannelLanesLayer>(),
     }.ToDictionary(layer => layer.Name, StringComparer.Ordinal);
 
     public static TheoryData<string> LayerNames => new(Layers.Keys);
