@@ -8,6 +8,7 @@ using System.Text;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SpecializedConv.Generators;
+using Xunit;
 
 namespace SpecializedConv.Tests.Infrastructure;
 
@@ -97,7 +98,7 @@ public static class GeneratorHarness
 
     /// <summary>
     /// One layer per named shape, compiled and loaded, with the source the generator wrote for it: for tests that pin
-    /// which form the planner chose as well as the numbers.
+    /// which form the planner chose as well as the numbers (see <see cref="NamedLayers"/>).
     /// </summary>
     public static IReadOnlyDictionary<string, (GeneratedLayer Layer, string Source)> CompileNamedLayers(IReadOnlyList<(string Name, Conv2DShape Shape)> shapes)
     {
@@ -154,4 +155,26 @@ public sealed class GeneratedLayer
         MethodInfo factory = typeof(GeneratedLayer).GetMethod(nameof(For), Type.EmptyTypes)!.MakeGenericMethod(kernelType);
         return (GeneratedLayer)factory.Invoke(null, null)!;
     }
+}
+
+/// <summary>
+/// Layers of named shapes for theories over the names: compiled together (<see cref="GeneratorHarness.CompileNamedLayers"/>)
+/// the first time one is asked for, so that listing the names costs nothing.
+/// </summary>
+public sealed class NamedLayers
+{
+    private readonly (string Name, Conv2DShape Shape)[] _shapes;
+    private readonly Lazy<IReadOnlyDictionary<string, (GeneratedLayer Layer, string Source)>> _layers;
+
+    public NamedLayers(IEnumerable<(string Name, Conv2DShape Shape)> shapes)
+    {
+        _shapes = shapes.ToArray();
+        _layers = new(() => GeneratorHarness.CompileNamedLayers(_shapes));
+    }
+
+    /// <summary>The shapes' names, for <c>[MemberData]</c>.</summary>
+    public TheoryData<string> Names => new(_shapes.Select(s => s.Name));
+
+    /// <summary>The compiled layer of shape <paramref name="name"/> and the source generated for it.</summary>
+    public (GeneratedLayer Layer, string Source) this[string name] => _layers.Value[name];
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using SpecializedConv.Tests.Infrastructure;
 using Xunit;
@@ -32,16 +31,15 @@ public sealed class ChannelLanesWeightsTests
         ("K = 12: not a multiple of eight", new(6, 64, 64, 12, 3, 3, ConvMode.Same), false),
     };
 
-    public static TheoryData<string> Names => new(Shapes.Select(s => s.Name));
+    private static readonly NamedLayers Layers = new(Shapes.Select(s => (s.Name, s.Shape)));
 
-    private static readonly Lazy<IReadOnlyDictionary<string, (GeneratedLayer Layer, string Source)>> Layers =
-        new(() => GeneratorHarness.CompileNamedLayers(Shapes.Select(s => (s.Name, s.Shape)).ToArray()));
+    public static TheoryData<string> Names => Layers.Names;
 
     [Theory]
     [MemberData(nameof(Names))]
     public void Backward_weights_in_either_form_and_the_other_passes_match_the_reference(string name)
     {
-        (GeneratedLayer layer, string source) = Layers.Value[name];
+        (GeneratedLayer layer, string source) = Layers[name];
         if (Shapes.Single(s => s.Name == name).ChannelLanes)
         {
             Assert.Contains(ChannelLanes, source, StringComparison.Ordinal);

@@ -1,6 +1,4 @@
 using System;
-using System.Collections.Generic;
-using System.Linq;
 using SpecializedConv.Tests.Infrastructure;
 using Xunit;
 
@@ -24,16 +22,15 @@ public sealed class LargeKernelTests
         ("8x8 same mode", new(1, 16, 16, 2, 8, 8, ConvMode.Same)),
     };
 
-    public static TheoryData<string> Names => new(Shapes.Select(s => s.Name));
+    private static readonly NamedLayers Layers = new(Shapes);
 
-    private static readonly Lazy<IReadOnlyDictionary<string, (GeneratedLayer Layer, string Source)>> Layers =
-        new(() => GeneratorHarness.CompileNamedLayers(Shapes));
+    public static TheoryData<string> Names => Layers.Names;
 
     [Theory]
     [MemberData(nameof(Names))]
     public void Large_kernels_loop_over_their_rows_and_match_the_reference(string name)
     {
-        (GeneratedLayer layer, string source) = Layers.Value[name];
+        (GeneratedLayer layer, string source) = Layers[name];
         Assert.Contains(RowLoopMarker, source, StringComparison.Ordinal);
         NumericAssert.AssertPassesMatchReference(layer, new Random(20261122 + name.Length), batch: 2, name);
     }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using SpecializedConv.Tests.Infrastructure;
 using Xunit;
@@ -29,16 +28,15 @@ public sealed class StridedBackwardDataTests
         ("1x1: the odd columns and rows meet no tap", new(4, 10, 20, 3, 1, 1, stride: 2), false),
     };
 
-    public static TheoryData<string> StridedNames => new(StridedShapes.Select(s => s.Name));
+    private static readonly NamedLayers Layers = new(StridedShapes.Select(s => (s.Name, s.Shape)));
 
-    private static readonly Lazy<IReadOnlyDictionary<string, (GeneratedLayer Layer, string Source)>> Layers =
-        new(() => GeneratorHarness.CompileNamedLayers(StridedShapes.Select(s => (s.Name, s.Shape)).ToArray()));
+    public static TheoryData<string> StridedNames => Layers.Names;
 
     [Theory]
     [MemberData(nameof(StridedNames))]
     public void Stride_2_backward_data_and_the_other_passes_match_the_reference(string name)
     {
-        (GeneratedLayer layer, string source) = Layers.Value[name];
+        (GeneratedLayer layer, string source) = Layers[name];
         if (StridedShapes.Single(s => s.Name == name).Pairs)
         {
             Assert.Contains(Interleaved, source, StringComparison.Ordinal);

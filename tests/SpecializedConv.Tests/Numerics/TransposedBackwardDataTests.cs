@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using SpecializedConv.Tests.Infrastructure;
@@ -34,16 +33,15 @@ public sealed class TransposedBackwardDataTests
         ("eighty-column rows are copied out in a loop", new(1, 4, 84, 2, 3, 5)),
     };
 
-    public static TheoryData<string> TransposedNames => new(TransposedShapes.Select(s => s.Name));
+    private static readonly NamedLayers Layers = new(TransposedShapes);
 
-    private static readonly Lazy<IReadOnlyDictionary<string, (GeneratedLayer Layer, string Source)>> Layers =
-        new(() => GeneratorHarness.CompileNamedLayers(TransposedShapes));
+    public static TheoryData<string> TransposedNames => Layers.Names;
 
     [Theory]
     [MemberData(nameof(TransposedNames))]
     public void Transposed_backward_data_and_the_other_passes_match_the_reference(string name)
     {
-        (GeneratedLayer layer, string source) = Layers.Value[name];
+        (GeneratedLayer layer, string source) = Layers[name];
         Assert.Contains(TransposedMarker, source, StringComparison.Ordinal);
         NumericAssert.AssertPassesMatchReference(layer, new Random(20261122 + name.Length), batch: 2, name);
     }
