@@ -481,11 +481,12 @@ public sealed partial class Conv2DGenerator
         /// multiple of eight when the pixel-lane plan would stream more than <see cref="PixelLanesWorkingSetBytes"/> per pass
         /// (its channel block's gradient planes and one input plane, read once per tap group, for every source channel);
         /// null otherwise, or when even one channel's rows with one vector would unroll past
-        /// <see cref="MaxChannelLanesMultiplyAdds"/>, and the pixel-lane plan runs. Tiled over output rows, this form keeps what it rereads in L1, and every load it makes is a
-        /// broadcast or a whole gradient vector (a third of the pixel-lane form's input loads straddle two cache lines).
-        /// Against the pixel-lane kernel, interleaved on an Intel Xeon (2026-12-03), its time was 0.60-0.86× on 56×56 and
-        /// 112×112 outputs (S6; 16×56×56 with K = 16; the 7×7 stride-2 ResNet stem), 1.0× on 32×32 with K = 32, but 1.07-1.14× on S3
-        /// (32×32, K = 16) and 1.25-1.38× on S2 (8×8): there the planes fit in L1 and the pixel-lane form is the faster.
+        /// <see cref="MaxChannelLanesMultiplyAdds"/>, and the pixel-lane plan runs. Tiled over output rows, this form keeps
+        /// what it rereads in L1, and every load it makes is a broadcast or a whole gradient vector (about a third of the
+        /// pixel-lane form's input loads straddle two cache lines). Against the pixel-lane kernel, interleaved on an Intel
+        /// Xeon (2026-12-03), its time was 0.60-0.89× on 56×56 and 112×112 outputs (S6; 16×56×56 with K = 16; the 7×7
+        /// stride-2 ResNet stem), 1.0× on 32×32 with K = 32, but 1.05-1.14× on S3 (32×32, K = 16) and 1.25-1.38× on S2
+        /// (8×8): there the planes fit in L1 and the pixel-lane form is the faster.
         /// </summary>
         private static ChannelLanesWeightsPlan? PlanChannelLanesWeights(LayerShape s, PackPlan pack, WeightsPlan pixelLanes)
         {
