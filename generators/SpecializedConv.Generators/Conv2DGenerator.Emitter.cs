@@ -861,7 +861,7 @@ public sealed partial class Conv2DGenerator
                     {
                         using (OpenLoop(w, "c0", periods * p.ChannelPeriod, p.ChannelPeriod))
                         {
-                            EmitChannelLanesGroups(w, s, input, p, p.Groups, "c0");
+                            EmitChannelLanesGroups(w, s, input, p, p.Groups);
                         }
                     }
 
@@ -871,7 +871,7 @@ public sealed partial class Conv2DGenerator
                         using (w.OpenBare())
                         {
                             w.Line($"const int c0 = {periods * p.ChannelPeriod};");
-                            EmitChannelLanesGroups(w, s, input, p, p.TailGroups, "c0");
+                            EmitChannelLanesGroups(w, s, input, p, p.TailGroups);
                         }
                     }
                 }
@@ -906,21 +906,23 @@ public sealed partial class Conv2DGenerator
             return block;
         }
 
-        private static void EmitChannelLanesGroups(IndentedWriter w, LayerShape s, PackPlan input, ChannelLanesWeightsPlan p, EquatableArray<EquatableArray<WeightsRow>> groups, string c0)
+        /// <summary>The groups of source channels c0, c0 + 1, …: the caller has declared c0 (and k0, i0).</summary>
+        private static void EmitChannelLanesGroups(IndentedWriter w, LayerShape s, PackPlan input, ChannelLanesWeightsPlan p, EquatableArray<EquatableArray<WeightsRow>> groups)
         {
             int nr = p.Vectors, k = s.OutChannels;
-            w.Line($"ref float channels = ref Unsafe.Add(ref input, {c0} * {input.ChannelPitch});");
-            w.Line($"ref float sums = ref Unsafe.Add(ref weightGradT, ({c0} * {s.Taps * k}) + k0);");
+            w.Line($"ref float channels = ref Unsafe.Add(ref input, c0 * {input.ChannelPitch});");
+            w.Line($"ref float sums = ref Unsafe.Add(ref weightGradT, (c0 * {s.Taps * k}) + k0);");
             foreach (EquatableArray<WeightsRow> group in groups)
             {
+                // Where each row's sums lie in weightGradT, from `sums`: loaded before the pixels, stored after them.
+                int[] rowOffsets = group.Select(row => ((row.Channel * s.Taps) + row.Tap.WeightOffset) * k).ToArray();
                 WeightsRow first = group[0], last = group[group.Count - 1];
                 w.Line($"// Rows (c0+{first.Channel}, {first.Tap.R}, {first.Tap.S}) … (c0+{last.Channel}, {last.Tap.R}, {last.Tap.S}); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.");
                 using (w.OpenBare())
                 {
                     for (int t = 0; t < group.Count; t++)
                     {
-                        int row = ((group[t].Channel * s.Taps) + group[t].Tap.WeightOffset) * k;
-                        w.Line($"Vector256<float> {string.Join(", ", Range(nr).Select(v => $"g_{t}_{v} = Vector256.LoadUnsafe(ref sums, {row + (v * Blocking.Lanes)})"))};");
+                        w.Line($"Vector256<float> {string.Join(", ", Range(nr).Select(v => $"g_{t}_{v} = Vector256.LoadUnsafe(ref sums, {rowOffsets[t] + (v * Blocking.Lanes)})"))};");
                     }
 
                     using (w.Open($"for (int i = i0; i < i0 + {p.TileRows}; i++)"))
@@ -946,8 +948,7 @@ public sealed partial class Conv2DGenerator
 
                     for (int t = 0; t < group.Count; t++)
                     {
-                        int row = ((group[t].Channel * s.Taps) + group[t].Tap.WeightOffset) * k;
-                        w.Line(string.Join(" ", Range(nr).Select(v => $"g_{t}_{v}.StoreUnsafe(ref sums, {row + (v * Blocking.Lanes)});")));
+                        w.Line(string.Join(" ", Range(nr).Select(v => $"g_{t}_{v}.StoreUnsafe(ref sums, {rowOffsets[t] + (v * Blocking.Lanes)});")));
                     }
                 }
             }

@@ -98,17 +98,7 @@ public sealed partial class Conv2DGenerator
         {
             checked
             {
-                int st = s.Stride, d = s.Dilation;
-                var taps = new List<TapPlan>();
-                for (int r = 0; r < s.KernelHeight; r++)
-                {
-                    for (int c = 0; c < s.KernelWidth; c++)
-                    {
-                        int sourceOffset = (c * d % st * pack.PhasePitch) + (r * d * pack.RowPitch) + (c * d / st);
-                        taps.Add(new TapPlan(r, c, sourceOffset, s.WeightTapOffset(r, c)));
-                    }
-                }
-
+                List<TapPlan> taps = InputTaps(s, pack);
                 (Blocking blocking, _) = ChooseBlocking(s.OutChannels, s.OutHeight, s.OutWidth, taps.Count, paddedDestination: false);
                 (EquatableArray<TapPlan> unrolled, TapRowLoop? tapRows) = LoopOverTapRows(taps);
                 return new BlockKernelPlan(
@@ -125,7 +115,7 @@ public sealed partial class Conv2DGenerator
                     SourceChannels: s.InChannels,
                     SourceChannelPitch: pack.ChannelPitch,
                     SourceRowPitch: pack.RowPitch,
-                    RowStep: st,
+                    RowStep: s.Stride,
                     WeightOutputStride: s.InChannels * s.Taps,
                     WeightSourceStride: s.Taps,
                     unrolled,
@@ -452,11 +442,8 @@ public sealed partial class Conv2DGenerator
             }
         }
 
-        /// <summary>
-        /// The taps as backward-weights reads them: each with its offset in the packed input, sorted by weight offset (a
-        /// convolution's weights run backwards through the taps, so in weight order its groups are contiguous too).
-        /// </summary>
-        private static List<TapPlan> TapsInWeightOrder(LayerShape s, PackPlan pack)
+        /// <summary>The kernel's taps in row-major order, each with its offset in the packed input (phase, row, column).</summary>
+        private static List<TapPlan> InputTaps(LayerShape s, PackPlan pack)
         {
             checked
             {
@@ -471,9 +458,19 @@ public sealed partial class Conv2DGenerator
                     }
                 }
 
-                taps.Sort((a, b) => a.WeightOffset.CompareTo(b.WeightOffset));
                 return taps;
             }
+        }
+
+        /// <summary>
+        /// The taps as backward-weights reads them: <see cref="InputTaps"/> sorted by weight offset (a convolution's weights
+        /// run backwards through the taps, so in weight order its groups are contiguous too).
+        /// </summary>
+        private static List<TapPlan> TapsInWeightOrder(LayerShape s, PackPlan pack)
+        {
+            List<TapPlan> taps = InputTaps(s, pack);
+            taps.Sort((a, b) => a.WeightOffset.CompareTo(b.WeightOffset));
+            return taps;
         }
 
         /// <summary>
