@@ -713,6 +713,7 @@ public sealed partial class Conv2DGenerator
             w.Line("/// <remarks>");
             w.Line($"/// Blocks of {kb} output channel(s) × up to {p.MaxGroupSize} taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,");
             w.Line("/// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.");
+            w.Line("/// Source channels in the outer loop: each input plane is read from L1 by every channel block in turn.");
             w.Line("/// </remarks>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             using (w.Open("private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)"))
@@ -723,11 +724,11 @@ public sealed partial class Conv2DGenerator
                     w.Line($"Vector256<float> tailMask = {Support}.LaneMask({s.OutWidth % Blocking.Lanes});");
                 }
 
-                using (w.Open($"for (int channelBlock = 0; channelBlock < {s.OutChannels / kb}; channelBlock++)"))
+                using (w.Open($"for (int c = 0; c < {s.InChannels}; c++)"))
                 {
-                    w.Line($"int k0 = channelBlock * {kb};");
-                    using (w.Open($"for (int c = 0; c < {s.InChannels}; c++)"))
+                    using (w.Open($"for (int channelBlock = 0; channelBlock < {s.OutChannels / kb}; channelBlock++)"))
                     {
+                        w.Line($"int k0 = channelBlock * {kb};");
                         w.Line($"ref float wg = ref Unsafe.Add(ref weightGrad, (k0 * {s.InChannels * s.Taps}) + (c * {s.Taps}));");
                         foreach (EquatableArray<TapPlan> group in p.TapGroups)
                         {
@@ -752,7 +753,7 @@ public sealed partial class Conv2DGenerator
                                     int vectors = p.OutputGradRowPitch / Blocking.Lanes;
                                     bool tail = s.OutWidth % Blocking.Lanes != 0;
                                     var segments = new List<(string Column, string? Loop, bool Masked)>();
-                                    if (vectors <= 4 && s.Taps <= 25)
+                                    if (Planner.UnrollsColumns(s))
                                     {
                                         segments.AddRange(Range(vectors).Select(v => ((v * Blocking.Lanes).ToString(System.Globalization.CultureInfo.InvariantCulture), (string?)null, tail && v == vectors - 1)));
                                     }
@@ -770,6 +771,21 @@ public sealed partial class Conv2DGenerator
                                     {
                                         using (loop is null ? w.OpenBare() : w.Open(loop))
                                         {
+                                            // The smaller side stays in registers: the gradient vectors of the channel block while the
+                                            // taps' input vectors stream past, or the other way round when the group is the smaller.
+                                            if (group.Count < kb)
+                                            {
+                                                w.Line($"Vector256<float> {string.Join(", ", Range(group.Count).Select(t => $"x_{t} = Vector256.LoadUnsafe(ref inputRow, (nuint)({column} + {group[t].SourceOffset})){(masked ? " & tailMask" : string.Empty)}"))};");
+                                                w.Line("Vector256<float> d;");
+                                                for (int kk = 0; kk < kb; kk++)
+                                                {
+                                                    w.Line($"d = Vector256.LoadUnsafe(ref gradRow, (nuint)({column} + {kk * p.OutputGradChannelPitch}));");
+                                                    w.Line(string.Join(" ", Range(group.Count).Select(t => $"g_{kk}_{t} = {Support}.MultiplyAdd(d, x_{t}, g_{kk}_{t});")));
+                                                }
+
+                                                continue;
+                                            }
+
                                             w.Line($"Vector256<float> {string.Join(", ", Range(kb).Select(kk => $"d_{kk} = Vector256.LoadUnsafe(ref gradRow, (nuint)({column} + {kk * p.OutputGradChannelPitch}))"))};");
                                             w.Line("Vector256<float> x;");
                                             for (int t = 0; t < group.Count; t++)

@@ -33,10 +33,11 @@ public sealed partial class Conv2DGenerator
         private const int MaxUnrolledMultiplyAdds = 1600;
 
         /// <summary>
-        /// FMA statements of one period of the channel-lane backward-weights kernel (see PlanChannelLanesWeights). With 588
-        /// (the 7×7 ResNet stem, three channels a period) the JIT stopped inlining KernelSupport.MultiplyAdd: 7.7× slower.
+        /// FMA statements in the body of a backward-weights kernel's channel loop, either form. Past this the JIT stops
+        /// inlining KernelSupport.MultiplyAdd: the channel-lane 7×7 ResNet stem with 588 ran 7.7× slower, LeNet conv1's
+        /// pixel-lane blocks of 6 channels × 2 taps (450 over its three column vectors) 8–10× slower than 3 × 4 (225).
         /// </summary>
-        private const int MaxChannelLanesMultiplyAdds = 320;
+        private const int MaxInlinedMultiplyAdds = 320;
 
         /// <summary>Half of a 32 KB L1 data cache (Zen 3's): past this the pixel-lane backward-weights streams from L2.</summary>
         private const int PixelLanesWorkingSetBytes = 16 * 1024;
@@ -397,22 +398,23 @@ public sealed partial class Conv2DGenerator
                     {
                         int accumulators = channels * group;
 
-                        // Every tap of every channel is one FMA statement per column segment (a loop and a masked tail):
-                        // keep the method well inside the JIT's size limits, past which it stops optimising.
-                        bool tooLarge = 2L * channels * s.Taps > MaxUnrolledMultiplyAdds / 4;
-                        if (accumulators > MaxAccumulators || accumulators + channels + 1 > VectorRegisters || (tooLarge && channels > 1))
+                        // Every tap of every channel is one FMA statement per column segment (see ColumnSegments).
+                        bool tooLarge = (long)channels * s.Taps * ColumnSegments(s) > MaxInlinedMultiplyAdds;
+                        if (accumulators > MaxAccumulators || accumulators + Math.Min(channels, group) + 1 > VectorRegisters || (tooLarge && channels > 1))
                         {
                             continue;
                         }
 
                         // Per vector of output pixels: channels·group FMAs against channels + group 256-bit loads, two of
-                        // each a cycle. Per group and channel, the reduction: a transpose of up to eight sums (about four
-                        // cycles) and their addition to the weight gradient.
+                        // each a cycle, where the taps' loads count one and a half (they start at any column, and about
+                        // half of them straddle two cache lines); and no fewer cycles than an FMA's latency, since each
+                        // accumulator waits for its previous FMA. Per group and channel, the reduction: a transpose of up
+                        // to eight sums (about four cycles) and their addition to the weight gradient.
                         double cost = 0;
                         for (int first = 0; first < s.Taps; first += group)
                         {
                             int size = Math.Min(group, s.Taps - first);
-                            double perStep = Math.Max(channels * size, channels + size) / 2.0;
+                            double perStep = Math.Max(MinCyclesPerTap, Math.Max(channels * size, channels + (1.5 * size)) / 2.0);
                             double reduction = 0;
                             for (int chunk = first; chunk < first + size; chunk += Lanes)
                             {
@@ -441,6 +443,16 @@ public sealed partial class Conv2DGenerator
                 return new WeightsPlan(best, rowPitch, s.OutHeight * rowPitch, groupsList.ToEquatableArray());
             }
         }
+
+        /// <summary>Whether a pixel-lane backward-weights row is unrolled vector by vector: short rows of kernels of up to 25 taps.</summary>
+        internal static bool UnrollsColumns(LayerShape s) => Ceiling(s.OutWidth, Lanes) <= 4 && s.Taps <= 25;
+
+        /// <summary>
+        /// The pieces a pixel-lane backward-weights row is emitted in: each vector when <see cref="UnrollsColumns"/>;
+        /// otherwise a loop over its whole vectors and, if the width is not a multiple of eight, a masked last vector.
+        /// </summary>
+        private static int ColumnSegments(LayerShape s) =>
+            UnrollsColumns(s) ? Ceiling(s.OutWidth, Lanes) : s.OutWidth % Lanes != 0 ? 2 : 1;
 
         /// <summary>The kernel's taps in row-major order, each with its offset in the packed input (phase, row, column).</summary>
         private static List<TapPlan> InputTaps(LayerShape s, PackPlan pack)
@@ -475,10 +487,11 @@ public sealed partial class Conv2DGenerator
 
         /// <summary>
         /// Backward-weights with the output channels along the lanes (see <see cref="ChannelLanesWeightsPlan"/>), for K a
-        /// multiple of eight when the pixel-lane plan would stream more than <see cref="PixelLanesWorkingSetBytes"/> per pass
-        /// (its channel block's gradient planes and one input plane, read once per tap group, for every source channel);
+        /// multiple of eight when one output-gradient plane and one input plane, which the pixel-lane plan rereads once per
+        /// tap group, come to more than <see cref="PixelLanesWorkingSetBytes"/> (one plane each, whatever its channel block:
+        /// with the source channel in the outer loop, a larger block rereads its input plane from L1);
         /// null otherwise, or when even one channel's rows with one vector would unroll past
-        /// <see cref="MaxChannelLanesMultiplyAdds"/>, and the pixel-lane plan runs. Tiled over output rows, this form keeps
+        /// <see cref="MaxInlinedMultiplyAdds"/>, and the pixel-lane plan runs. Tiled over output rows, this form keeps
         /// what it rereads in L1, and every load it makes is a broadcast or a whole gradient vector (about a third of the
         /// pixel-lane form's input loads straddle two cache lines). Against the pixel-lane kernel, interleaved on an Intel
         /// Xeon (2026-12-03), its time was 0.60-0.89× on 56×56 and 112×112 outputs (S6; 16×56×56 with K = 16; the 7×7
@@ -489,7 +502,7 @@ public sealed partial class Conv2DGenerator
         {
             checked
             {
-                long pixelLanesWorkingSet = 4L * ((pixelLanes.ChannelBlock * pixelLanes.OutputGradChannelPitch) + pack.ChannelPitch);
+                long pixelLanesWorkingSet = 4L * ((long)pixelLanes.OutputGradChannelPitch + pack.ChannelPitch);
                 if (s.OutChannels % Lanes != 0 || pixelLanesWorkingSet <= PixelLanesWorkingSetBytes)
                 {
                     return null;
@@ -498,7 +511,7 @@ public sealed partial class Conv2DGenerator
                 // Per pixel, nr gradient vectors and 12 / nr broadcasts feed 12 FMAs: four vectors × three rows load 7
                 // operands, 2 × 6 load 8, 1 × 12 load 13. One channel's rows (every tap) unroll nr FMAs each: a large
                 // kernel takes fewer vectors (AlexNet's 11×11 with K = 96: two, not four).
-                int vectors = new[] { 4, 3, 2, 1 }.FirstOrDefault(v => s.OutChannels % (v * Lanes) == 0 && s.Taps * v <= MaxChannelLanesMultiplyAdds);
+                int vectors = new[] { 4, 3, 2, 1 }.FirstOrDefault(v => s.OutChannels % (v * Lanes) == 0 && s.Taps * v <= MaxInlinedMultiplyAdds);
                 if (vectors == 0)
                 {
                     return null;
@@ -509,7 +522,7 @@ public sealed partial class Conv2DGenerator
                 // Grouping rows across channels keeps every group whole; when the repeat is too long to unroll, groups stay
                 // inside one channel and its last group may be short.
                 int period = Lcm(rows, s.Taps) / s.Taps;
-                if (period * s.Taps * vectors > MaxChannelLanesMultiplyAdds)
+                if (period * s.Taps * vectors > MaxInlinedMultiplyAdds)
                 {
                     period = 1;
                 }

@@ -614,17 +614,18 @@ namespace SpecializedConv.Generated
         /// <remarks>
         /// Blocks of 2 output channel(s) × up to 6 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
         /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
+        /// Source channels in the outer loop: each input plane is read from L1 by every channel block in turn.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)
         {
             // The first 6 lanes of a row's last vector are output columns; the rest are masked off.
             Vector256<float> tailMask = KernelSupport.LaneMask(6);
-            for (int channelBlock = 0; channelBlock < 1; channelBlock++)
+            for (int c = 0; c < 1; c++)
             {
-                int k0 = channelBlock * 2;
-                for (int c = 0; c < 1; c++)
+                for (int channelBlock = 0; channelBlock < 1; channelBlock++)
                 {
+                    int k0 = channelBlock * 2;
                     ref float wg = ref Unsafe.Add(ref weightGrad, (k0 * 9) + (c * 9));
                     // Taps (0,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {

@@ -1107,305 +1107,389 @@ namespace SpecializedConv.Generated
         /// weightGrad[k,c,r,s] += Σ_i Σ_j outputGrad[k,i,j] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 2 output channel(s) × up to 5 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
+        /// Blocks of 3 output channel(s) × up to 4 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
         /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
+        /// Source channels in the outer loop: each input plane is read from L1 by every channel block in turn.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)
         {
-            for (int channelBlock = 0; channelBlock < 3; channelBlock++)
+            for (int c = 0; c < 1; c++)
             {
-                int k0 = channelBlock * 2;
-                for (int c = 0; c < 1; c++)
+                for (int channelBlock = 0; channelBlock < 2; channelBlock++)
                 {
+                    int k0 = channelBlock * 3;
                     ref float wg = ref Unsafe.Add(ref weightGrad, (k0 * 25) + (c * 25));
-                    // Taps (0,0) … (0,4); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    // Taps (0,0) … (0,3); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero;
+                        Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero, g_2_3 = Vector256<float>.Zero;
                         ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 576);
                         ref float inputRow = ref Unsafe.Add(ref input, c * 784);
                         for (int i = 0; i < 24; i++, gradRow = ref Unsafe.Add(ref gradRow, 24), inputRow = ref Unsafe.Add(ref inputRow, 28))
                         {
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 1152));
                                 Vector256<float> x;
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 0));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 1));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 2));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 3));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 4));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 1152));
                                 Vector256<float> x;
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 0));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 1));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 2));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 3));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 4));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 1152));
                                 Vector256<float> x;
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 0));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 1));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 2));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 3));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 4));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
                         (Vector256.LoadUnsafe(ref wg, 0) + sums0_0).StoreUnsafe(ref wg, 0);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
                         (Vector256.LoadUnsafe(ref wg, 25) + sums1_0).StoreUnsafe(ref wg, 25);
+                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 50) + sums2_0).StoreUnsafe(ref wg, 50);
                     }
-                    // Taps (1,0) … (1,4); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    // Taps (0,4) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero;
+                        Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero, g_2_3 = Vector256<float>.Zero;
                         ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 576);
                         ref float inputRow = ref Unsafe.Add(ref input, c * 784);
                         for (int i = 0; i < 24; i++, gradRow = ref Unsafe.Add(ref gradRow, 24), inputRow = ref Unsafe.Add(ref inputRow, 28))
                         {
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 1152));
                                 Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 4));
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 28));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 29));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 30));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 31));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 32));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 1152));
                                 Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 4));
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 28));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 29));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 30));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 31));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 32));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 1152));
                                 Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 4));
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 28));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 29));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 30));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 31));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 32));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 5) + sums0_0).StoreUnsafe(ref wg, 5);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 30) + sums1_0).StoreUnsafe(ref wg, 30);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 4) + sums0_0).StoreUnsafe(ref wg, 4);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 29) + sums1_0).StoreUnsafe(ref wg, 29);
+                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 54) + sums2_0).StoreUnsafe(ref wg, 54);
                     }
-                    // Taps (2,0) … (2,4); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    // Taps (1,3) … (2,1); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero;
+                        Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero, g_2_3 = Vector256<float>.Zero;
                         ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 576);
                         ref float inputRow = ref Unsafe.Add(ref input, c * 784);
                         for (int i = 0; i < 24; i++, gradRow = ref Unsafe.Add(ref gradRow, 24), inputRow = ref Unsafe.Add(ref inputRow, 28))
                         {
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 1152));
                                 Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 31));
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 32));
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 56));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 57));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 58));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 59));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 60));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 1152));
                                 Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 31));
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 32));
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 56));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 57));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 58));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 59));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 60));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 1152));
                                 Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 31));
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 32));
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 56));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 57));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 58));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 59));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 60));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 10) + sums0_0).StoreUnsafe(ref wg, 10);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 35) + sums1_0).StoreUnsafe(ref wg, 35);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 8) + sums0_0).StoreUnsafe(ref wg, 8);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 33) + sums1_0).StoreUnsafe(ref wg, 33);
+                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 58) + sums2_0).StoreUnsafe(ref wg, 58);
                     }
-                    // Taps (3,0) … (3,4); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    // Taps (2,2) … (3,0); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero;
+                        Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero, g_2_3 = Vector256<float>.Zero;
                         ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 576);
                         ref float inputRow = ref Unsafe.Add(ref input, c * 784);
                         for (int i = 0; i < 24; i++, gradRow = ref Unsafe.Add(ref gradRow, 24), inputRow = ref Unsafe.Add(ref inputRow, 28))
                         {
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 1152));
                                 Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 58));
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 59));
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 60));
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 84));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 85));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 86));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 87));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 88));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 1152));
                                 Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 58));
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 59));
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 60));
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 84));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 85));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 86));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 87));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 88));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 1152));
                                 Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 58));
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 59));
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 60));
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 84));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 85));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 86));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 87));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 88));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 15) + sums0_0).StoreUnsafe(ref wg, 15);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 40) + sums1_0).StoreUnsafe(ref wg, 40);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 12) + sums0_0).StoreUnsafe(ref wg, 12);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 37) + sums1_0).StoreUnsafe(ref wg, 37);
+                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 62) + sums2_0).StoreUnsafe(ref wg, 62);
                     }
-                    // Taps (4,0) … (4,4); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    // Taps (3,1) … (3,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero;
+                        Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero, g_2_3 = Vector256<float>.Zero;
                         ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 576);
                         ref float inputRow = ref Unsafe.Add(ref input, c * 784);
                         for (int i = 0; i < 24; i++, gradRow = ref Unsafe.Add(ref gradRow, 24), inputRow = ref Unsafe.Add(ref inputRow, 28))
                         {
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 1152));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 85));
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 86));
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 87));
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 88));
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
+                            }
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 1152));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 85));
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 86));
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 87));
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 88));
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
+                            }
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 1152));
+                                Vector256<float> x;
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 85));
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 86));
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 87));
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
+                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 88));
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
+                            }
+                        }
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 16) + sums0_0).StoreUnsafe(ref wg, 16);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 41) + sums1_0).StoreUnsafe(ref wg, 41);
+                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 66) + sums2_0).StoreUnsafe(ref wg, 66);
+                    }
+                    // Taps (4,0) … (4,3); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    {
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero;
+                        Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero, g_2_3 = Vector256<float>.Zero;
+                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 576);
+                        ref float inputRow = ref Unsafe.Add(ref input, c * 784);
+                        for (int i = 0; i < 24; i++, gradRow = ref Unsafe.Add(ref gradRow, 24), inputRow = ref Unsafe.Add(ref inputRow, 28))
+                        {
+                            {
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 1152));
                                 Vector256<float> x;
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 112));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 113));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 114));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 115));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 116));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 1152));
                                 Vector256<float> x;
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 112));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 113));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 114));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 115));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 116));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 576));
+                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 576)), d_2 = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 1152));
                                 Vector256<float> x;
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 112));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
+                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0); g_2_0 = KernelSupport.MultiplyAdd(d_2, x, g_2_0);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 113));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1); g_2_1 = KernelSupport.MultiplyAdd(d_2, x, g_2_1);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 114));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2); g_2_2 = KernelSupport.MultiplyAdd(d_2, x, g_2_2);
                                 x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 115));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 116));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
                         Unsafe.Add(ref wg, 20) += sums0_0.GetElement(0);
                         Unsafe.Add(ref wg, 21) += sums0_0.GetElement(1);
                         Unsafe.Add(ref wg, 22) += sums0_0.GetElement(2);
                         Unsafe.Add(ref wg, 23) += sums0_0.GetElement(3);
-                        Unsafe.Add(ref wg, 24) += sums0_0.GetElement(4);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
                         Unsafe.Add(ref wg, 45) += sums1_0.GetElement(0);
                         Unsafe.Add(ref wg, 46) += sums1_0.GetElement(1);
                         Unsafe.Add(ref wg, 47) += sums1_0.GetElement(2);
                         Unsafe.Add(ref wg, 48) += sums1_0.GetElement(3);
-                        Unsafe.Add(ref wg, 49) += sums1_0.GetElement(4);
+                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 70) += sums2_0.GetElement(0);
+                        Unsafe.Add(ref wg, 71) += sums2_0.GetElement(1);
+                        Unsafe.Add(ref wg, 72) += sums2_0.GetElement(2);
+                        Unsafe.Add(ref wg, 73) += sums2_0.GetElement(3);
+                    }
+                    // Taps (4,4) … (4,4); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    {
+                        Vector256<float> g_0_0 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero;
+                        Vector256<float> g_2_0 = Vector256<float>.Zero;
+                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 576);
+                        ref float inputRow = ref Unsafe.Add(ref input, c * 784);
+                        for (int i = 0; i < 24; i++, gradRow = ref Unsafe.Add(ref gradRow, 24), inputRow = ref Unsafe.Add(ref inputRow, 28))
+                        {
+                            {
+                                Vector256<float> x_0 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 116));
+                                Vector256<float> d;
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0));
+                                g_0_0 = KernelSupport.MultiplyAdd(d, x_0, g_0_0);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 576));
+                                g_1_0 = KernelSupport.MultiplyAdd(d, x_0, g_1_0);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 1152));
+                                g_2_0 = KernelSupport.MultiplyAdd(d, x_0, g_2_0);
+                            }
+                            {
+                                Vector256<float> x_0 = Vector256.LoadUnsafe(ref inputRow, (nuint)(8 + 116));
+                                Vector256<float> d;
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 0));
+                                g_0_0 = KernelSupport.MultiplyAdd(d, x_0, g_0_0);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 576));
+                                g_1_0 = KernelSupport.MultiplyAdd(d, x_0, g_1_0);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(8 + 1152));
+                                g_2_0 = KernelSupport.MultiplyAdd(d, x_0, g_2_0);
+                            }
+                            {
+                                Vector256<float> x_0 = Vector256.LoadUnsafe(ref inputRow, (nuint)(16 + 116));
+                                Vector256<float> d;
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 0));
+                                g_0_0 = KernelSupport.MultiplyAdd(d, x_0, g_0_0);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 576));
+                                g_1_0 = KernelSupport.MultiplyAdd(d, x_0, g_1_0);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(16 + 1152));
+                                g_2_0 = KernelSupport.MultiplyAdd(d, x_0, g_2_0);
+                            }
+                        }
+                        Unsafe.Add(ref wg, 24) += Vector256.Sum(g_0_0);
+                        Unsafe.Add(ref wg, 49) += Vector256.Sum(g_1_0);
+                        Unsafe.Add(ref wg, 74) += Vector256.Sum(g_2_0);
                     }
                 }
             }

@@ -1021,15 +1021,16 @@ namespace SpecializedConv.Generated
         /// <remarks>
         /// Blocks of 2 output channel(s) × up to 5 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
         /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
+        /// Source channels in the outer loop: each input plane is read from L1 by every channel block in turn.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)
         {
-            for (int channelBlock = 0; channelBlock < 8; channelBlock++)
+            for (int c = 0; c < 6; c++)
             {
-                int k0 = channelBlock * 2;
-                for (int c = 0; c < 6; c++)
+                for (int channelBlock = 0; channelBlock < 8; channelBlock++)
                 {
+                    int k0 = channelBlock * 2;
                     ref float wg = ref Unsafe.Add(ref weightGrad, (k0 * 150) + (c * 25));
                     // Taps (0,0) … (0,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {

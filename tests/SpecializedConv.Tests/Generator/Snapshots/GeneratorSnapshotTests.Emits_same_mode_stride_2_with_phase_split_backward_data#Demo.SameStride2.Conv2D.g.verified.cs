@@ -673,65 +673,112 @@ namespace SpecializedConv.Generated
         /// weightGrad[k,c,r,s] += Σ_i Σ_j outputGrad[k,i,j] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 2 output channel(s) × up to 6 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
+        /// Blocks of 4 output channel(s) × up to 3 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
         /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
+        /// Source channels in the outer loop: each input plane is read from L1 by every channel block in turn.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)
         {
-            for (int channelBlock = 0; channelBlock < 4; channelBlock++)
+            for (int c = 0; c < 3; c++)
             {
-                int k0 = channelBlock * 2;
-                for (int c = 0; c < 3; c++)
+                for (int channelBlock = 0; channelBlock < 2; channelBlock++)
                 {
+                    int k0 = channelBlock * 4;
                     ref float wg = ref Unsafe.Add(ref weightGrad, (k0 * 27) + (c * 9));
-                    // Taps (0,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    // Taps (0,0) … (0,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero, g_0_5 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero, g_1_5 = Vector256<float>.Zero;
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
+                        Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero;
+                        Vector256<float> g_3_0 = Vector256<float>.Zero, g_3_1 = Vector256<float>.Zero, g_3_2 = Vector256<float>.Zero;
                         ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
                         ref float inputRow = ref Unsafe.Add(ref input, c * 306);
                         for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 18))
                         {
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
-                                Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 0));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 153));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 1));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 9));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 162));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 10));
-                                g_0_5 = KernelSupport.MultiplyAdd(d_0, x, g_0_5); g_1_5 = KernelSupport.MultiplyAdd(d_1, x, g_1_5);
+                                Vector256<float> x_0 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 0)), x_1 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 153)), x_2 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 1));
+                                Vector256<float> d;
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0));
+                                g_0_0 = KernelSupport.MultiplyAdd(d, x_0, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d, x_1, g_0_1); g_0_2 = KernelSupport.MultiplyAdd(d, x_2, g_0_2);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
+                                g_1_0 = KernelSupport.MultiplyAdd(d, x_0, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d, x_1, g_1_1); g_1_2 = KernelSupport.MultiplyAdd(d, x_2, g_1_2);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 128));
+                                g_2_0 = KernelSupport.MultiplyAdd(d, x_0, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d, x_1, g_2_1); g_2_2 = KernelSupport.MultiplyAdd(d, x_2, g_2_2);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 192));
+                                g_3_0 = KernelSupport.MultiplyAdd(d, x_0, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d, x_1, g_3_1); g_3_2 = KernelSupport.MultiplyAdd(d, x_2, g_3_2);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_0_5, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
                         (Vector256.LoadUnsafe(ref wg, 0) + sums0_0).StoreUnsafe(ref wg, 0);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, g_1_5, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
                         (Vector256.LoadUnsafe(ref wg, 27) + sums1_0).StoreUnsafe(ref wg, 27);
+                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 54) + sums2_0).StoreUnsafe(ref wg, 54);
+                        Vector256<float> sums3_0 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 81) + sums3_0).StoreUnsafe(ref wg, 81);
+                    }
+                    // Taps (1,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    {
+                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
+                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
+                        Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero;
+                        Vector256<float> g_3_0 = Vector256<float>.Zero, g_3_1 = Vector256<float>.Zero, g_3_2 = Vector256<float>.Zero;
+                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
+                        ref float inputRow = ref Unsafe.Add(ref input, c * 306);
+                        for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 18))
+                        {
+                            {
+                                Vector256<float> x_0 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 9)), x_1 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 162)), x_2 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 10));
+                                Vector256<float> d;
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0));
+                                g_0_0 = KernelSupport.MultiplyAdd(d, x_0, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d, x_1, g_0_1); g_0_2 = KernelSupport.MultiplyAdd(d, x_2, g_0_2);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
+                                g_1_0 = KernelSupport.MultiplyAdd(d, x_0, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d, x_1, g_1_1); g_1_2 = KernelSupport.MultiplyAdd(d, x_2, g_1_2);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 128));
+                                g_2_0 = KernelSupport.MultiplyAdd(d, x_0, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d, x_1, g_2_1); g_2_2 = KernelSupport.MultiplyAdd(d, x_2, g_2_2);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 192));
+                                g_3_0 = KernelSupport.MultiplyAdd(d, x_0, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d, x_1, g_3_1); g_3_2 = KernelSupport.MultiplyAdd(d, x_2, g_3_2);
+                            }
+                        }
+                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 3) += sums0_0.GetElement(0);
+                        Unsafe.Add(ref wg, 4) += sums0_0.GetElement(1);
+                        Unsafe.Add(ref wg, 5) += sums0_0.GetElement(2);
+                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 30) += sums1_0.GetElement(0);
+                        Unsafe.Add(ref wg, 31) += sums1_0.GetElement(1);
+                        Unsafe.Add(ref wg, 32) += sums1_0.GetElement(2);
+                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 57) += sums2_0.GetElement(0);
+                        Unsafe.Add(ref wg, 58) += sums2_0.GetElement(1);
+                        Unsafe.Add(ref wg, 59) += sums2_0.GetElement(2);
+                        Vector256<float> sums3_0 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 84) += sums3_0.GetElement(0);
+                        Unsafe.Add(ref wg, 85) += sums3_0.GetElement(1);
+                        Unsafe.Add(ref wg, 86) += sums3_0.GetElement(2);
                     }
                     // Taps (2,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
                         Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
                         Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
+                        Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero;
+                        Vector256<float> g_3_0 = Vector256<float>.Zero, g_3_1 = Vector256<float>.Zero, g_3_2 = Vector256<float>.Zero;
                         ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
                         ref float inputRow = ref Unsafe.Add(ref input, c * 306);
                         for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 18))
                         {
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
-                                Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 18));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 171));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 19));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
+                                Vector256<float> x_0 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 18)), x_1 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 171)), x_2 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 19));
+                                Vector256<float> d;
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0));
+                                g_0_0 = KernelSupport.MultiplyAdd(d, x_0, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d, x_1, g_0_1); g_0_2 = KernelSupport.MultiplyAdd(d, x_2, g_0_2);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
+                                g_1_0 = KernelSupport.MultiplyAdd(d, x_0, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d, x_1, g_1_1); g_1_2 = KernelSupport.MultiplyAdd(d, x_2, g_1_2);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 128));
+                                g_2_0 = KernelSupport.MultiplyAdd(d, x_0, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d, x_1, g_2_1); g_2_2 = KernelSupport.MultiplyAdd(d, x_2, g_2_2);
+                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 192));
+                                g_3_0 = KernelSupport.MultiplyAdd(d, x_0, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d, x_1, g_3_1); g_3_2 = KernelSupport.MultiplyAdd(d, x_2, g_3_2);
                             }
                         }
                         Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
@@ -742,6 +789,14 @@ namespace SpecializedConv.Generated
                         Unsafe.Add(ref wg, 33) += sums1_0.GetElement(0);
                         Unsafe.Add(ref wg, 34) += sums1_0.GetElement(1);
                         Unsafe.Add(ref wg, 35) += sums1_0.GetElement(2);
+                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 60) += sums2_0.GetElement(0);
+                        Unsafe.Add(ref wg, 61) += sums2_0.GetElement(1);
+                        Unsafe.Add(ref wg, 62) += sums2_0.GetElement(2);
+                        Vector256<float> sums3_0 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 87) += sums3_0.GetElement(0);
+                        Unsafe.Add(ref wg, 88) += sums3_0.GetElement(1);
+                        Unsafe.Add(ref wg, 89) += sums3_0.GetElement(2);
                     }
                 }
             }
