@@ -559,96 +559,113 @@ public sealed partial class Conv2DGenerator
         private static void EmitBlockKernel(IndentedWriter w, BlockKernelPlan k)
         {
             Blocking b = k.Blocking;
-            int kb = b.ChannelBlock, rb = b.RowBlock, jb = b.VectorBlock;
-            int columnBlocks = Ceiling(k.OutColumns, b.BlockColumns);
-            bool partialStore = !k.PaddedDestination && k.OutColumns < Blocking.Lanes;
+            int mainRows = k.RowTail is null ? k.OutRows : k.OutRows / b.RowBlock * b.RowBlock;
             w.Line("/// <summary>");
             w.Line($"/// {k.Summary}");
             w.Line("/// </summary>");
             w.Line("/// <remarks>");
-            w.Line($"/// Blocks of {kb} output channel(s) × {rb} row(s) × {b.BlockColumns} columns: {b.Accumulators} Vector256 accumulators, {k.Taps.Count} taps unrolled,");
+            w.Line($"/// Blocks of {b.ChannelBlock} output channel(s) × {b.RowBlock} row(s) × {b.BlockColumns} columns: {b.Accumulators} Vector256 accumulators, {k.Taps.Count} taps unrolled,");
             w.Line($"/// a loop over the {k.SourceChannels} source channel(s). Edge blocks {(k.PaddedDestination ? "write into padded rows" : "overlap the previous block (recomputing identical values)")}.");
+            if (k.RowTail is { } tail)
+            {
+                w.Line($"/// The last {k.OutRows - mainRows} row(s), rather than an overlapping block, take blocks of {tail.ChannelBlock} output channel(s) × {tail.RowBlock} row(s) × {tail.BlockColumns} columns ({tail.Accumulators} accumulators).");
+            }
+
             w.Line("/// </remarks>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             string biasParameter = k.HasBias ? "ref float bias, " : string.Empty;
             using (w.Open($"private static void {k.MethodName}(ref float source, ref float weights, {biasParameter}ref float destination)"))
             {
-                using (w.Open($"for (int channelBlock = 0; channelBlock < {Ceiling(k.OutChannels, kb)}; channelBlock++)"))
+                EmitBlocks(w, k, b, 0, mainRows);
+                if (k.RowTail is { } rowTail)
                 {
-                    w.Line($"int k0 = {BlockStart("channelBlock", kb, k.OutChannels, clamp: true)};");
-                    using (w.Open($"for (int rowBlock = 0; rowBlock < {Ceiling(k.OutRows, rb)}; rowBlock++)"))
-                    {
-                        w.Line($"int i0 = {BlockStart("rowBlock", rb, k.OutRows, clamp: true)};");
-                        using (w.Open($"for (int columnBlock = 0; columnBlock < {columnBlocks}; columnBlock++)"))
-                        {
-                            w.Line($"int j0 = {(partialStore ? "0" : BlockStart("columnBlock", b.BlockColumns, k.OutColumns, clamp: !k.PaddedDestination))};");
-                            w.Line($"// Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; {(k.HasBias ? "starts at the bias" : "starts at zero")}.");
-                            for (int kk = 0; kk < kb; kk++)
-                            {
-                                string init = k.HasBias ? $"bias_{kk}" : "Vector256<float>.Zero";
-                                if (k.HasBias)
-                                {
-                                    w.Line($"Vector256<float> bias_{kk} = Vector256.Create(Unsafe.Add(ref bias, k0 + {kk}));");
-                                }
-
-                                w.Line($"Vector256<float> {string.Join(", ", Range(rb).SelectMany(rr => Range(jb).Select(jj => $"{Acc(kk, rr, jj)} = {init}")))};");
-                            }
-
-                            w.Line($"ref float src = ref Unsafe.Add(ref source, (i0 * {k.RowStep * k.SourceRowPitch}) + j0);");
-                            w.Line($"ref float w = ref Unsafe.Add(ref weights, k0 * {k.WeightOutputStride});");
-                            using (w.Open($"for (int c = 0; c < {k.SourceChannels}; c++)"))
-                            {
-                                if (k.TapRows is { } rows)
-                                {
-                                    w.Line($"// Kernel rows in a loop: each repeats the taps of row {k.Taps[0].R}; from row to row the source moves {Move(rows.SourceDelta)} and the weights {Move(rows.WeightDelta)}.");
-                                    w.Line("ref float srcRow = ref src;");
-                                    w.Line("ref float wRow = ref w;");
-                                    using (w.Open($"for (int tapRow = 0; tapRow < {rows.Rows}; tapRow++)"))
-                                    {
-                                        EmitTaps(w, k, "srcRow", "wRow");
-                                        w.Line(Advance("srcRow", rows.SourceDelta));
-                                        w.Line(Advance("wRow", rows.WeightDelta));
-                                    }
-                                }
-                                else
-                                {
-                                    EmitTaps(w, k, "src", "w");
-                                }
-
-                                w.Line($"src = ref Unsafe.Add(ref src, {k.SourceChannelPitch});");
-                                w.Line($"w = ref Unsafe.Add(ref w, {k.WeightSourceStride});");
-                            }
-
-                            w.Line();
-                            w.Line($"ref float dst = ref Unsafe.Add(ref destination, (k0 * {k.DestinationChannelPitch}) + (i0 * {k.DestinationRowPitch}) + j0);");
-                            for (int kk = 0; kk < kb; kk++)
-                            {
-                                for (int rr = 0; rr < rb; rr++)
-                                {
-                                    for (int jj = 0; jj < jb; jj++)
-                                    {
-                                        int offset = (kk * k.DestinationChannelPitch) + (rr * k.DestinationRowPitch) + (jj * Blocking.Lanes);
-                                        w.Line(partialStore
-                                            ? $"{Support}.StorePartial({Acc(kk, rr, jj)}, ref Unsafe.Add(ref dst, {offset}), {k.OutColumns});"
-                                            : $"{Acc(kk, rr, jj)}.StoreUnsafe(ref dst, {offset});");
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    w.Line();
+                    w.Line($"// Rows {mainRows} … {k.OutRows - 1}.");
+                    EmitBlocks(w, k, rowTail, mainRows, k.OutRows - mainRows);
                 }
             }
 
             w.Line();
         }
 
+        /// <summary>The loops of one blocking over output rows <paramref name="firstRow"/> … firstRow + rows − 1.</summary>
+        private static void EmitBlocks(IndentedWriter w, BlockKernelPlan k, Blocking b, int firstRow, int rows)
+        {
+            int kb = b.ChannelBlock, rb = b.RowBlock, jb = b.VectorBlock;
+            int columnBlocks = Ceiling(k.OutColumns, b.BlockColumns);
+            bool partialStore = !k.PaddedDestination && k.OutColumns < Blocking.Lanes;
+            using (w.Open($"for (int channelBlock = 0; channelBlock < {Ceiling(k.OutChannels, kb)}; channelBlock++)"))
+            {
+                w.Line($"int k0 = {BlockStart("channelBlock", kb, k.OutChannels, clamp: true)};");
+                using (w.Open($"for (int rowBlock = 0; rowBlock < {Ceiling(rows, rb)}; rowBlock++)"))
+                {
+                    w.Line($"int i0 = {(firstRow > 0 ? $"{firstRow} + " : string.Empty)}{BlockStart("rowBlock", rb, rows, clamp: true)};");
+                    using (w.Open($"for (int columnBlock = 0; columnBlock < {columnBlocks}; columnBlock++)"))
+                    {
+                        w.Line($"int j0 = {(partialStore ? "0" : BlockStart("columnBlock", b.BlockColumns, k.OutColumns, clamp: !k.PaddedDestination))};");
+                        w.Line($"// Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; {(k.HasBias ? "starts at the bias" : "starts at zero")}.");
+                        for (int kk = 0; kk < kb; kk++)
+                        {
+                            string init = k.HasBias ? $"bias_{kk}" : "Vector256<float>.Zero";
+                            if (k.HasBias)
+                            {
+                                w.Line($"Vector256<float> bias_{kk} = Vector256.Create(Unsafe.Add(ref bias, k0 + {kk}));");
+                            }
+
+                            w.Line($"Vector256<float> {string.Join(", ", Range(rb).SelectMany(rr => Range(jb).Select(jj => $"{Acc(kk, rr, jj)} = {init}")))};");
+                        }
+
+                        w.Line($"ref float src = ref Unsafe.Add(ref source, (i0 * {k.RowStep * k.SourceRowPitch}) + j0);");
+                        w.Line($"ref float w = ref Unsafe.Add(ref weights, k0 * {k.WeightOutputStride});");
+                        using (w.Open($"for (int c = 0; c < {k.SourceChannels}; c++)"))
+                        {
+                            if (k.TapRows is { } tapRows)
+                            {
+                                w.Line($"// Kernel rows in a loop: each repeats the taps of row {k.Taps[0].R}; from row to row the source moves {Move(tapRows.SourceDelta)} and the weights {Move(tapRows.WeightDelta)}.");
+                                w.Line("ref float srcRow = ref src;");
+                                w.Line("ref float wRow = ref w;");
+                                using (w.Open($"for (int tapRow = 0; tapRow < {tapRows.Rows}; tapRow++)"))
+                                {
+                                    EmitTaps(w, k, b, "srcRow", "wRow");
+                                    w.Line(Advance("srcRow", tapRows.SourceDelta));
+                                    w.Line(Advance("wRow", tapRows.WeightDelta));
+                                }
+                            }
+                            else
+                            {
+                                EmitTaps(w, k, b, "src", "w");
+                            }
+
+                            w.Line($"src = ref Unsafe.Add(ref src, {k.SourceChannelPitch});");
+                            w.Line($"w = ref Unsafe.Add(ref w, {k.WeightSourceStride});");
+                        }
+
+                        w.Line();
+                        w.Line($"ref float dst = ref Unsafe.Add(ref destination, (k0 * {k.DestinationChannelPitch}) + (i0 * {k.DestinationRowPitch}) + j0);");
+                        for (int kk = 0; kk < kb; kk++)
+                        {
+                            for (int rr = 0; rr < rb; rr++)
+                            {
+                                for (int jj = 0; jj < jb; jj++)
+                                {
+                                    int offset = (kk * k.DestinationChannelPitch) + (rr * k.DestinationRowPitch) + (jj * Blocking.Lanes);
+                                    w.Line(partialStore
+                                        ? $"{Support}.StorePartial({Acc(kk, rr, jj)}, ref Unsafe.Add(ref dst, {offset}), {k.OutColumns});"
+                                        : $"{Acc(kk, rr, jj)}.StoreUnsafe(ref dst, {offset});");
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
         /// <summary>
         /// One block's taps for one source channel. The operand used by fewer FMAs is loaded first and kept in registers:
         /// the rb·jb source vectors when they are fewer than the kb weights, the kb broadcast weights otherwise.
         /// </summary>
-        private static void EmitTaps(IndentedWriter w, BlockKernelPlan k, string src, string weights)
+        private static void EmitTaps(IndentedWriter w, BlockKernelPlan k, Blocking b, string src, string weights)
         {
-            Blocking b = k.Blocking;
             int kb = b.ChannelBlock, rb = b.RowBlock, jb = b.VectorBlock;
             bool sourceFirst = rb * jb <= kb;
             int rowStride = k.RowStep * k.SourceRowPitch;

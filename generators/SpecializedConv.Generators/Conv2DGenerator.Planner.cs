@@ -42,6 +42,12 @@ public sealed partial class Conv2DGenerator
         /// <summary>Half of a 32 KB L1 data cache (Zen 3's): past this the pixel-lane backward-weights streams from L2.</summary>
         private const int PixelLanesWorkingSetBytes = 16 * 1024;
 
+        /// <summary>
+        /// FMA statements of a block kernel with a row tail (two unrolled loop nests): LeNet conv2's 25 taps × (12 + 12) = 600
+        /// are compiled with KernelSupport.MultiplyAdd inlined; the 7×7 ResNet stem's 49 × 24 = 1176 are not (4.8× slower).
+        /// </summary>
+        private const int MaxTailedMultiplyAdds = 600;
+
         /// <summary>Taps a block kernel unrolls in full; larger kernels loop over their rows (see LoopOverTapRows).</summary>
         private const int MaxUnrolledTaps = 49;
 
@@ -100,7 +106,7 @@ public sealed partial class Conv2DGenerator
             checked
             {
                 List<TapPlan> taps = InputTaps(s, pack);
-                (Blocking blocking, _) = ChooseBlocking(s.OutChannels, s.OutHeight, s.OutWidth, taps.Count, paddedDestination: false);
+                (Blocking blocking, Blocking? tail, _) = ChooseBlocking(s.OutChannels, s.OutHeight, s.OutWidth, taps.Count, paddedDestination: false);
                 (EquatableArray<TapPlan> unrolled, TapRowLoop? tapRows) = LoopOverTapRows(taps);
                 return new BlockKernelPlan(
                     "ForwardSample",
@@ -120,7 +126,8 @@ public sealed partial class Conv2DGenerator
                     WeightOutputStride: s.InChannels * s.Taps,
                     WeightSourceStride: s.Taps,
                     unrolled,
-                    tapRows);
+                    tapRows,
+                    tail);
             }
         }
 
@@ -158,7 +165,7 @@ public sealed partial class Conv2DGenerator
                 }
 
                 // Choose each phase's blocking first: the packed width must cover its widest vector read.
-                var choices = new List<(AxisPhase Row, AxisPhase Column, Blocking Blocking, int Taps)>();
+                var choices = new List<(AxisPhase Row, AxisPhase Column, Blocking Blocking, Blocking? Tail, int Taps)>();
                 double cost = 0;
                 int lastRow = rowOffset + s.OutHeight - 1, lastColumn = columnOffset + s.OutWidth - 1;
                 foreach (AxisPhase rowPhase in rowPhases)
@@ -166,9 +173,9 @@ public sealed partial class Conv2DGenerator
                     foreach (AxisPhase columnPhase in columnPhases)
                     {
                         int tapCount = rowPhase.Taps.Count * columnPhase.Taps.Count;
-                        (Blocking blocking, double phaseCost) = ChooseBlocking(s.InChannels, rowPhase.Count, columnPhase.Count, tapCount, paddedDestination: st > 1);
+                        (Blocking blocking, Blocking? tail, double phaseCost) = ChooseBlocking(s.InChannels, rowPhase.Count, columnPhase.Count, tapCount, paddedDestination: st > 1);
                         cost += phaseCost * s.OutChannels;
-                        choices.Add((rowPhase, columnPhase, blocking, tapCount));
+                        choices.Add((rowPhase, columnPhase, blocking, tail, tapCount));
                         int lastVectorColumn = st > 1
                             ? RoundUp(columnPhase.Count, blocking.BlockColumns) - 1
                             : Math.Max(columnPhase.Count, Lanes) - 1;
@@ -187,7 +194,7 @@ public sealed partial class Conv2DGenerator
                 var pack = new PackPlan(s.OutChannels, 1, lastRow + 1, lastColumn + 1, rowOffset, columnOffset);
                 var phases = new List<DataPhasePlan>();
                 int scratchLength = 0;
-                foreach ((AxisPhase rowPhase, AxisPhase columnPhase, Blocking blocking, int tapCount) in choices)
+                foreach ((AxisPhase rowPhase, AxisPhase columnPhase, Blocking blocking, Blocking? tail, int tapCount) in choices)
                 {
                     int rowStart = (rowPhase.Start * st) + rowPhase.Phase - s.PadTop;
                     int columnStart = (columnPhase.Start * st) + columnPhase.Phase - s.PadLeft;
@@ -241,7 +248,8 @@ public sealed partial class Conv2DGenerator
                             WeightOutputStride: s.Taps,
                             WeightSourceStride: s.InChannels * s.Taps,
                             unrolled,
-                            tapRows)));
+                            tapRows,
+                            tail)));
                 }
 
                 return (new DataPlan(pack, phases.ToEquatableArray(), scratchLength, ClearFirst: !(rowsCovered && columnsCovered)), cost);
@@ -601,14 +609,21 @@ public sealed partial class Conv2DGenerator
 
         /// <summary>
         /// Picks channels × rows × vectors per block minimising estimated cycles: FMAs, loads and broadcasts issue two
-        /// a cycle each; overlapping edge blocks count as wasted work.
+        /// a cycle each; overlapping edge blocks count as wasted work. When the rows are not a whole number of blocks, the
+        /// last rows may instead take a blocking of their own (a tail: S4's backward-data phases, 16 rows, run five blocks
+        /// of 2 channels × 3 rows and then 6 channels × 1 row, 43 blocks for 48), whose vectors per block divide the main
+        /// blocking's, so that both fit the same padded rows.
         /// </summary>
-        /// <returns>The blocking and its estimated cycles per source channel.</returns>
-        internal static (Blocking Blocking, double Cost) ChooseBlocking(int channels, int rows, int columns, int taps, bool paddedDestination)
+        /// <returns>The blocking, the tail's (or null), and their estimated cycles per source channel.</returns>
+        internal static (Blocking Blocking, Blocking? Tail, double Cost) ChooseBlocking(int channels, int rows, int columns, int taps, bool paddedDestination) =>
+            ChooseBlocking(channels, rows, columns, taps, paddedDestination, vectorBlockDivides: 0);
+
+        private static (Blocking Blocking, Blocking? Tail, double Cost) ChooseBlocking(int channels, int rows, int columns, int taps, bool paddedDestination, int vectorBlockDivides)
         {
             int accumulatorLimit = Math.Max(1, Math.Min(MaxAccumulators, MaxUnrolledMultiplyAdds / Math.Max(1, taps)));
-            Blocking? best = null;
+            Blocking? best = null, bestTail = null;
             double bestCost = double.MaxValue;
+            var tails = new Dictionary<(int Rows, int VectorBlock), (Blocking Blocking, Blocking? Tail, double Cost)>();
             for (int kb = 1; kb <= Math.Min(channels, MaxAccumulators); kb++)
             {
                 for (int rb = 1; rb <= Math.Min(rows, MaxAccumulators); rb++)
@@ -616,7 +631,7 @@ public sealed partial class Conv2DGenerator
                     for (int jb = 1; jb <= 4; jb++)
                     {
                         int accumulators = kb * rb * jb;
-                        if (accumulators > accumulatorLimit || accumulators + Math.Min(kb, rb * jb) + 1 > VectorRegisters)
+                        if (accumulators > accumulatorLimit || accumulators + Math.Min(kb, rb * jb) + 1 > VectorRegisters || (vectorBlockDivides > 0 && vectorBlockDivides % jb != 0))
                         {
                             continue;
                         }
@@ -627,20 +642,42 @@ public sealed partial class Conv2DGenerator
                             continue;
                         }
 
-                        long blocks = (long)Ceiling(channels, kb) * Ceiling(rows, rb) * Ceiling(Math.Max(columns, 1), blockColumns);
                         // Zen 3 issues two 256-bit FMAs and two 256-bit loads (broadcasts included) a cycle.
                         double perTap = Math.Max(MinCyclesPerTap, Math.Max(accumulators, (rb * jb) + kb) / 2.0);
-                        double cost = blocks * ((taps * perTap) + accumulators);
-                        if (best is null || cost < bestCost - 1e-9 || (Math.Abs(cost - bestCost) < 1e-9 && accumulators > best.Accumulators))
+                        double perBlock = (taps * perTap) + accumulators;
+                        long channelAndColumnBlocks = (long)Ceiling(channels, kb) * Ceiling(Math.Max(columns, 1), blockColumns);
+                        Consider(new Blocking(kb, rb, jb), null, channelAndColumnBlocks * Ceiling(rows, rb) * perBlock);
+                        if (vectorBlockDivides == 0 && rows > rb && rows % rb != 0 && taps * (accumulators + MaxAccumulators) <= MaxTailedMultiplyAdds)
                         {
-                            best = new Blocking(kb, rb, jb);
-                            bestCost = cost;
+                            if (!tails.TryGetValue((rows % rb, jb), out var tailChoice))
+                            {
+                                tails[(rows % rb, jb)] = tailChoice = ChooseBlocking(channels, rows % rb, columns, taps, paddedDestination, vectorBlockDivides: jb);
+                            }
+
+                            (Blocking tail, _, double tailCost) = tailChoice;
+                            Consider(new Blocking(kb, rb, jb), tail, (channelAndColumnBlocks * (rows / rb) * perBlock) + tailCost);
                         }
                     }
                 }
             }
 
-            return best is null ? (new Blocking(1, 1, 1), double.MaxValue) : (best, bestCost);
+            return best is null ? (new Blocking(1, 1, 1), null, double.MaxValue) : (best, bestTail, bestCost);
+
+            // Ties go to more accumulators, then to fewer loads a tap, then to fewer rows: each source channel's rows that
+            // a block reads stay in L1 (S6: 4 channels × 3 rows rather than 2 × 6, which ties with it).
+            void Consider(Blocking blocking, Blocking? tail, double cost)
+            {
+                bool better = best is null || cost < bestCost - 1e-9 || (Math.Abs(cost - bestCost) < 1e-9 && (
+                    blocking.Accumulators != best.Accumulators ? blocking.Accumulators > best.Accumulators
+                    : Loads(blocking) != Loads(best) ? Loads(blocking) < Loads(best)
+                    : blocking.RowBlock < best.RowBlock));
+                if (better)
+                {
+                    (best, bestTail, bestCost) = (blocking, tail, cost);
+                }
+            }
+
+            static int Loads(Blocking b) => (b.RowBlock * b.VectorBlock) + b.ChannelBlock;
         }
 
         /// <summary>The output positions of one axis phase of backward-data and the taps that reach it.</summary>

@@ -31,6 +31,8 @@ internal sealed record Blocking(int ChannelBlock, int RowBlock, int VectorBlock)
 /// <param name="RowStep">Source rows advanced per output row (the stride in the forward pass).</param>
 /// <param name="Taps">Every tap, unrolled; or with <paramref name="TapRows"/>, the taps of the first kernel row.</param>
 /// <param name="TapRows">Set for large kernels: a loop over the kernel rows with only one row's taps unrolled.</param>
+/// <param name="RowTail">Set when the last OutRows mod RowBlock rows take a blocking of their own instead of an
+/// overlapping block of the main one.</param>
 internal sealed record BlockKernelPlan(
     string MethodName,
     string Summary,
@@ -49,7 +51,8 @@ internal sealed record BlockKernelPlan(
     int WeightOutputStride,
     int WeightSourceStride,
     EquatableArray<TapPlan> Taps,
-    TapRowLoop? TapRows = null);
+    TapRowLoop? TapRows = null,
+    Blocking? RowTail = null);
 
 /// <summary>
 /// A loop over <paramref name="Rows"/> kernel rows whose taps repeat the first row's: each row's source vectors lie

@@ -214,6 +214,7 @@ namespace SpecializedConv.Generated
         /// <remarks>
         /// Blocks of 2 output channel(s) × 3 row(s) × 16 columns: 12 Vector256 accumulators, 9 taps unrolled,
         /// a loop over the 3 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
+        /// The last 1 row(s), rather than an overlapping block, take blocks of 6 output channel(s) × 1 row(s) × 16 columns (12 accumulators).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ForwardSample(ref float source, ref float weights, ref float bias, ref float destination)
@@ -221,9 +222,9 @@ namespace SpecializedConv.Generated
             for (int channelBlock = 0; channelBlock < 8; channelBlock++)
             {
                 int k0 = channelBlock * 2;
-                for (int rowBlock = 0; rowBlock < 22; rowBlock++)
+                for (int rowBlock = 0; rowBlock < 21; rowBlock++)
                 {
-                    int i0 = Math.Min(rowBlock * 3, 61);
+                    int i0 = rowBlock * 3;
                     for (int columnBlock = 0; columnBlock < 4; columnBlock++)
                     {
                         int j0 = columnBlock * 16;
@@ -383,6 +384,184 @@ namespace SpecializedConv.Generated
                         a_1_1_1.StoreUnsafe(ref dst, 4168);
                         a_1_2_0.StoreUnsafe(ref dst, 4224);
                         a_1_2_1.StoreUnsafe(ref dst, 4232);
+                    }
+                }
+            }
+
+            // Rows 63 … 63.
+            for (int channelBlock = 0; channelBlock < 3; channelBlock++)
+            {
+                int k0 = Math.Min(channelBlock * 6, 10);
+                for (int rowBlock = 0; rowBlock < 1; rowBlock++)
+                {
+                    int i0 = 63 + rowBlock * 1;
+                    for (int columnBlock = 0; columnBlock < 4; columnBlock++)
+                    {
+                        int j0 = columnBlock * 16;
+                        // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
+                        Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
+                        Vector256<float> a_0_0_0 = bias_0, a_0_0_1 = bias_0;
+                        Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
+                        Vector256<float> a_1_0_0 = bias_1, a_1_0_1 = bias_1;
+                        Vector256<float> bias_2 = Vector256.Create(Unsafe.Add(ref bias, k0 + 2));
+                        Vector256<float> a_2_0_0 = bias_2, a_2_0_1 = bias_2;
+                        Vector256<float> bias_3 = Vector256.Create(Unsafe.Add(ref bias, k0 + 3));
+                        Vector256<float> a_3_0_0 = bias_3, a_3_0_1 = bias_3;
+                        Vector256<float> bias_4 = Vector256.Create(Unsafe.Add(ref bias, k0 + 4));
+                        Vector256<float> a_4_0_0 = bias_4, a_4_0_1 = bias_4;
+                        Vector256<float> bias_5 = Vector256.Create(Unsafe.Add(ref bias, k0 + 5));
+                        Vector256<float> a_5_0_0 = bias_5, a_5_0_1 = bias_5;
+                        ref float src = ref Unsafe.Add(ref source, (i0 * 66) + j0);
+                        ref float w = ref Unsafe.Add(ref weights, k0 * 27);
+                        for (int c = 0; c < 3; c++)
+                        {
+                            Vector256<float> x_0_0, x_0_1, wk;
+                            // Kernel row 0: taps (0,0) … (0,2).
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 0);
+                            x_0_1 = Vector256.LoadUnsafe(ref src, 8);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 27));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 54));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 81));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 108));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 135));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 1);
+                            x_0_1 = Vector256.LoadUnsafe(ref src, 9);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 28));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 55));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 82));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 109));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 136));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 2);
+                            x_0_1 = Vector256.LoadUnsafe(ref src, 10);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 29));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 56));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 83));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 110));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 137));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            // Kernel row 1: taps (1,0) … (1,2).
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 66);
+                            x_0_1 = Vector256.LoadUnsafe(ref src, 74);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 30));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 57));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 84));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 111));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 138));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 67);
+                            x_0_1 = Vector256.LoadUnsafe(ref src, 75);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 31));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 58));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 85));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 112));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 139));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 68);
+                            x_0_1 = Vector256.LoadUnsafe(ref src, 76);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 32));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 59));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 86));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 113));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 140));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            // Kernel row 2: taps (2,0) … (2,2).
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 132);
+                            x_0_1 = Vector256.LoadUnsafe(ref src, 140);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 33));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 60));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 87));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 114));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 141));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 133);
+                            x_0_1 = Vector256.LoadUnsafe(ref src, 141);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 34));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 61));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 88));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 115));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 142));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 134);
+                            x_0_1 = Vector256.LoadUnsafe(ref src, 142);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 35));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 62));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 89));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 116));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 143));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            src = ref Unsafe.Add(ref src, 4356);
+                            w = ref Unsafe.Add(ref w, 9);
+                        }
+
+                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 4096) + (i0 * 64) + j0);
+                        a_0_0_0.StoreUnsafe(ref dst, 0);
+                        a_0_0_1.StoreUnsafe(ref dst, 8);
+                        a_1_0_0.StoreUnsafe(ref dst, 4096);
+                        a_1_0_1.StoreUnsafe(ref dst, 4104);
+                        a_2_0_0.StoreUnsafe(ref dst, 8192);
+                        a_2_0_1.StoreUnsafe(ref dst, 8200);
+                        a_3_0_0.StoreUnsafe(ref dst, 12288);
+                        a_3_0_1.StoreUnsafe(ref dst, 12296);
+                        a_4_0_0.StoreUnsafe(ref dst, 16384);
+                        a_4_0_1.StoreUnsafe(ref dst, 16392);
+                        a_5_0_0.StoreUnsafe(ref dst, 20480);
+                        a_5_0_1.StoreUnsafe(ref dst, 20488);
                     }
                 }
             }

@@ -208,160 +208,137 @@ namespace SpecializedConv.Generated
         /// One sample's forward pass: output[k,i,j] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 2 output channel(s) × 6 row(s) × 8 columns: 12 Vector256 accumulators, 9 taps unrolled,
+        /// Blocks of 4 output channel(s) × 3 row(s) × 8 columns: 12 Vector256 accumulators, 9 taps unrolled,
         /// a loop over the 2 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ForwardSample(ref float source, ref float weights, ref float bias, ref float destination)
         {
-            for (int channelBlock = 0; channelBlock < 2; channelBlock++)
+            for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
-                int k0 = channelBlock * 2;
-                for (int rowBlock = 0; rowBlock < 2; rowBlock++)
+                int k0 = channelBlock * 4;
+                for (int rowBlock = 0; rowBlock < 4; rowBlock++)
                 {
-                    int i0 = rowBlock * 6;
+                    int i0 = rowBlock * 3;
                     for (int columnBlock = 0; columnBlock < 2; columnBlock++)
                     {
                         int j0 = Math.Min(columnBlock * 8, 4);
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
                         Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
-                        Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0, a_0_2_0 = bias_0, a_0_3_0 = bias_0, a_0_4_0 = bias_0, a_0_5_0 = bias_0;
+                        Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0, a_0_2_0 = bias_0;
                         Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
-                        Vector256<float> a_1_0_0 = bias_1, a_1_1_0 = bias_1, a_1_2_0 = bias_1, a_1_3_0 = bias_1, a_1_4_0 = bias_1, a_1_5_0 = bias_1;
+                        Vector256<float> a_1_0_0 = bias_1, a_1_1_0 = bias_1, a_1_2_0 = bias_1;
+                        Vector256<float> bias_2 = Vector256.Create(Unsafe.Add(ref bias, k0 + 2));
+                        Vector256<float> a_2_0_0 = bias_2, a_2_1_0 = bias_2, a_2_2_0 = bias_2;
+                        Vector256<float> bias_3 = Vector256.Create(Unsafe.Add(ref bias, k0 + 3));
+                        Vector256<float> a_3_0_0 = bias_3, a_3_1_0 = bias_3, a_3_2_0 = bias_3;
                         ref float src = ref Unsafe.Add(ref source, (i0 * 18) + j0);
                         ref float w = ref Unsafe.Add(ref weights, k0 * 18);
                         for (int c = 0; c < 2; c++)
                         {
-                            Vector256<float> w_0, w_1, x;
+                            Vector256<float> x_0_0, x_1_0, x_2_0, wk;
                             // Kernel row 0: taps (0,0) … (0,2).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 26));
-                            x = Vector256.LoadUnsafe(ref src, 0);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 18);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 54);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 90);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 25));
-                            x = Vector256.LoadUnsafe(ref src, 1);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 19);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 55);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 91);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 24));
-                            x = Vector256.LoadUnsafe(ref src, 2);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 20);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 56);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 92);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 0);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 18);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 36);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 26));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 44));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 62));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 1);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 19);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 37);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 25));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 43));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 61));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 2);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 20);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 38);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 24));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 42));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 60));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
                             // Kernel row 1: taps (1,0) … (1,2).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 23));
-                            x = Vector256.LoadUnsafe(ref src, 18);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 54);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 90);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 22));
-                            x = Vector256.LoadUnsafe(ref src, 19);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 55);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 91);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 109);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 21));
-                            x = Vector256.LoadUnsafe(ref src, 20);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 56);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 92);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 110);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 18);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 36);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 54);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 23));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 41));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 59));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 19);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 37);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 55);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 22));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 40));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 58));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 20);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 38);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 56);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 21));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 39));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 57));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
                             // Kernel row 2: taps (2,0) … (2,2).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 20));
-                            x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 54);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 90);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 126);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 19));
-                            x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 55);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 91);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 109);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 127);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 18));
-                            x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 56);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 92);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 110);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 128);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 36);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 54);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 72);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 20));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 38));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 56));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 37);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 55);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 73);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 19));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 37));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 55));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 38);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 56);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 74);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 18));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 36));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 54));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
                             src = ref Unsafe.Add(ref src, 252);
                             w = ref Unsafe.Add(ref w, 9);
                         }
@@ -370,15 +347,15 @@ namespace SpecializedConv.Generated
                         a_0_0_0.StoreUnsafe(ref dst, 0);
                         a_0_1_0.StoreUnsafe(ref dst, 12);
                         a_0_2_0.StoreUnsafe(ref dst, 24);
-                        a_0_3_0.StoreUnsafe(ref dst, 36);
-                        a_0_4_0.StoreUnsafe(ref dst, 48);
-                        a_0_5_0.StoreUnsafe(ref dst, 60);
                         a_1_0_0.StoreUnsafe(ref dst, 144);
                         a_1_1_0.StoreUnsafe(ref dst, 156);
                         a_1_2_0.StoreUnsafe(ref dst, 168);
-                        a_1_3_0.StoreUnsafe(ref dst, 180);
-                        a_1_4_0.StoreUnsafe(ref dst, 192);
-                        a_1_5_0.StoreUnsafe(ref dst, 204);
+                        a_2_0_0.StoreUnsafe(ref dst, 288);
+                        a_2_1_0.StoreUnsafe(ref dst, 300);
+                        a_2_2_0.StoreUnsafe(ref dst, 312);
+                        a_3_0_0.StoreUnsafe(ref dst, 432);
+                        a_3_1_0.StoreUnsafe(ref dst, 444);
+                        a_3_2_0.StoreUnsafe(ref dst, 456);
                     }
                 }
             }
@@ -388,220 +365,159 @@ namespace SpecializedConv.Generated
         /// One sample's input gradient: inputGrad[c,y,x] = Σ_k Σ_taps w'[k,c,r,s] · outputGrad[k, y + padTop − r·dilation, x + padLeft − s·dilation] (a full correlation with the flipped kernel).
         /// </summary>
         /// <remarks>
-        /// Blocks of 1 output channel(s) × 10 row(s) × 8 columns: 10 Vector256 accumulators, 9 taps unrolled,
+        /// Blocks of 2 output channel(s) × 6 row(s) × 8 columns: 12 Vector256 accumulators, 9 taps unrolled,
         /// a loop over the 4 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
+        /// The last 4 row(s), rather than an overlapping block, take blocks of 2 output channel(s) × 4 row(s) × 8 columns (8 accumulators).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardDataSample(ref float source, ref float weights, ref float destination)
         {
-            for (int channelBlock = 0; channelBlock < 2; channelBlock++)
+            for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
-                int k0 = channelBlock * 1;
+                int k0 = channelBlock * 2;
                 for (int rowBlock = 0; rowBlock < 1; rowBlock++)
                 {
-                    int i0 = rowBlock * 10;
+                    int i0 = rowBlock * 6;
                     for (int columnBlock = 0; columnBlock < 2; columnBlock++)
                     {
                         int j0 = Math.Min(columnBlock * 8, 2);
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at zero.
-                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero, a_0_4_0 = Vector256<float>.Zero, a_0_5_0 = Vector256<float>.Zero, a_0_6_0 = Vector256<float>.Zero, a_0_7_0 = Vector256<float>.Zero, a_0_8_0 = Vector256<float>.Zero, a_0_9_0 = Vector256<float>.Zero;
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero, a_0_4_0 = Vector256<float>.Zero, a_0_5_0 = Vector256<float>.Zero;
+                        Vector256<float> a_1_0_0 = Vector256<float>.Zero, a_1_1_0 = Vector256<float>.Zero, a_1_2_0 = Vector256<float>.Zero, a_1_3_0 = Vector256<float>.Zero, a_1_4_0 = Vector256<float>.Zero, a_1_5_0 = Vector256<float>.Zero;
                         ref float src = ref Unsafe.Add(ref source, (i0 * 12) + j0);
                         ref float w = ref Unsafe.Add(ref weights, k0 * 9);
                         for (int c = 0; c < 4; c++)
                         {
-                            Vector256<float> w_0, x;
+                            Vector256<float> w_0, w_1, x;
                             // Kernel row 0: taps (0,0) … (0,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 17));
                             x = Vector256.LoadUnsafe(ref src, 26);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 50);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 62);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 86);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 110);
-                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 122);
-                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 134);
-                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 16));
                             x = Vector256.LoadUnsafe(ref src, 25);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 49);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 61);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 85);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 109);
-                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 121);
-                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 133);
-                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 15));
                             x = Vector256.LoadUnsafe(ref src, 24);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 48);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 60);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 84);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 120);
-                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 132);
-                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             // Kernel row 1: taps (1,0) … (1,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 14));
                             x = Vector256.LoadUnsafe(ref src, 14);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 26);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 50);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 62);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 86);
-                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 110);
-                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 122);
-                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 13));
                             x = Vector256.LoadUnsafe(ref src, 13);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 25);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 49);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 61);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 85);
-                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 109);
-                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 121);
-                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 12));
                             x = Vector256.LoadUnsafe(ref src, 12);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 24);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 48);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 60);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 84);
-                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 120);
-                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             // Kernel row 2: taps (2,0) … (2,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 11));
                             x = Vector256.LoadUnsafe(ref src, 2);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 14);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 26);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 38);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 50);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 62);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
-                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 86);
-                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 98);
-                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 110);
-                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 10));
                             x = Vector256.LoadUnsafe(ref src, 1);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 13);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 25);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 49);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 61);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 85);
-                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 97);
-                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 109);
-                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 9));
                             x = Vector256.LoadUnsafe(ref src, 0);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
                             x = Vector256.LoadUnsafe(ref src, 12);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
                             x = Vector256.LoadUnsafe(ref src, 24);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
                             x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             x = Vector256.LoadUnsafe(ref src, 48);
-                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0);
+                            a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
                             x = Vector256.LoadUnsafe(ref src, 60);
-                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0);
-                            x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_6_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_6_0);
-                            x = Vector256.LoadUnsafe(ref src, 84);
-                            a_0_7_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_7_0);
-                            x = Vector256.LoadUnsafe(ref src, 96);
-                            a_0_8_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_8_0);
-                            x = Vector256.LoadUnsafe(ref src, 108);
-                            a_0_9_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_9_0);
+                            a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             src = ref Unsafe.Add(ref src, 144);
                             w = ref Unsafe.Add(ref w, 18);
                         }
@@ -613,10 +529,140 @@ namespace SpecializedConv.Generated
                         a_0_3_0.StoreUnsafe(ref dst, 30);
                         a_0_4_0.StoreUnsafe(ref dst, 40);
                         a_0_5_0.StoreUnsafe(ref dst, 50);
-                        a_0_6_0.StoreUnsafe(ref dst, 60);
-                        a_0_7_0.StoreUnsafe(ref dst, 70);
-                        a_0_8_0.StoreUnsafe(ref dst, 80);
-                        a_0_9_0.StoreUnsafe(ref dst, 90);
+                        a_1_0_0.StoreUnsafe(ref dst, 100);
+                        a_1_1_0.StoreUnsafe(ref dst, 110);
+                        a_1_2_0.StoreUnsafe(ref dst, 120);
+                        a_1_3_0.StoreUnsafe(ref dst, 130);
+                        a_1_4_0.StoreUnsafe(ref dst, 140);
+                        a_1_5_0.StoreUnsafe(ref dst, 150);
+                    }
+                }
+            }
+
+            // Rows 6 … 9.
+            for (int channelBlock = 0; channelBlock < 1; channelBlock++)
+            {
+                int k0 = channelBlock * 2;
+                for (int rowBlock = 0; rowBlock < 1; rowBlock++)
+                {
+                    int i0 = 6 + rowBlock * 4;
+                    for (int columnBlock = 0; columnBlock < 2; columnBlock++)
+                    {
+                        int j0 = Math.Min(columnBlock * 8, 2);
+                        // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at zero.
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero;
+                        Vector256<float> a_1_0_0 = Vector256<float>.Zero, a_1_1_0 = Vector256<float>.Zero, a_1_2_0 = Vector256<float>.Zero, a_1_3_0 = Vector256<float>.Zero;
+                        ref float src = ref Unsafe.Add(ref source, (i0 * 12) + j0);
+                        ref float w = ref Unsafe.Add(ref weights, k0 * 9);
+                        for (int c = 0; c < 4; c++)
+                        {
+                            Vector256<float> w_0, w_1, x;
+                            // Kernel row 0: taps (0,0) … (0,2).
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 17));
+                            x = Vector256.LoadUnsafe(ref src, 26);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref src, 38);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref src, 50);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref src, 62);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 16));
+                            x = Vector256.LoadUnsafe(ref src, 25);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref src, 37);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref src, 49);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref src, 61);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 15));
+                            x = Vector256.LoadUnsafe(ref src, 24);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref src, 36);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref src, 48);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref src, 60);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            // Kernel row 1: taps (1,0) … (1,2).
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 14));
+                            x = Vector256.LoadUnsafe(ref src, 14);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref src, 26);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref src, 38);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref src, 50);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 13));
+                            x = Vector256.LoadUnsafe(ref src, 13);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref src, 25);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref src, 37);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref src, 49);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 12));
+                            x = Vector256.LoadUnsafe(ref src, 12);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref src, 24);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref src, 36);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref src, 48);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            // Kernel row 2: taps (2,0) … (2,2).
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 11));
+                            x = Vector256.LoadUnsafe(ref src, 2);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref src, 14);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref src, 26);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref src, 38);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 10));
+                            x = Vector256.LoadUnsafe(ref src, 1);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref src, 13);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref src, 25);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref src, 37);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 9));
+                            x = Vector256.LoadUnsafe(ref src, 0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref src, 12);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref src, 24);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref src, 36);
+                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
+                            src = ref Unsafe.Add(ref src, 144);
+                            w = ref Unsafe.Add(ref w, 18);
+                        }
+
+                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 100) + (i0 * 10) + j0);
+                        a_0_0_0.StoreUnsafe(ref dst, 0);
+                        a_0_1_0.StoreUnsafe(ref dst, 10);
+                        a_0_2_0.StoreUnsafe(ref dst, 20);
+                        a_0_3_0.StoreUnsafe(ref dst, 30);
+                        a_1_0_0.StoreUnsafe(ref dst, 100);
+                        a_1_1_0.StoreUnsafe(ref dst, 110);
+                        a_1_2_0.StoreUnsafe(ref dst, 120);
+                        a_1_3_0.StoreUnsafe(ref dst, 130);
                     }
                 }
             }

@@ -212,135 +212,138 @@ namespace SpecializedConv.Generated
         /// One sample's forward pass: output[k,i,j] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 3 output channel(s) × 4 row(s) × 8 columns: 12 Vector256 accumulators, 9 taps unrolled,
+        /// Blocks of 4 output channel(s) × 3 row(s) × 8 columns: 12 Vector256 accumulators, 9 taps unrolled,
         /// a loop over the 3 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
+        /// The last 2 row(s), rather than an overlapping block, take blocks of 4 output channel(s) × 2 row(s) × 8 columns (8 accumulators).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ForwardSample(ref float source, ref float weights, ref float bias, ref float destination)
         {
-            for (int channelBlock = 0; channelBlock < 3; channelBlock++)
+            for (int channelBlock = 0; channelBlock < 2; channelBlock++)
             {
-                int k0 = Math.Min(channelBlock * 3, 5);
+                int k0 = channelBlock * 4;
                 for (int rowBlock = 0; rowBlock < 2; rowBlock++)
                 {
-                    int i0 = rowBlock * 4;
+                    int i0 = rowBlock * 3;
                     for (int columnBlock = 0; columnBlock < 1; columnBlock++)
                     {
                         int j0 = columnBlock * 8;
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
                         Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
-                        Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0, a_0_2_0 = bias_0, a_0_3_0 = bias_0;
+                        Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0, a_0_2_0 = bias_0;
                         Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
-                        Vector256<float> a_1_0_0 = bias_1, a_1_1_0 = bias_1, a_1_2_0 = bias_1, a_1_3_0 = bias_1;
+                        Vector256<float> a_1_0_0 = bias_1, a_1_1_0 = bias_1, a_1_2_0 = bias_1;
                         Vector256<float> bias_2 = Vector256.Create(Unsafe.Add(ref bias, k0 + 2));
-                        Vector256<float> a_2_0_0 = bias_2, a_2_1_0 = bias_2, a_2_2_0 = bias_2, a_2_3_0 = bias_2;
+                        Vector256<float> a_2_0_0 = bias_2, a_2_1_0 = bias_2, a_2_2_0 = bias_2;
+                        Vector256<float> bias_3 = Vector256.Create(Unsafe.Add(ref bias, k0 + 3));
+                        Vector256<float> a_3_0_0 = bias_3, a_3_1_0 = bias_3, a_3_2_0 = bias_3;
                         ref float src = ref Unsafe.Add(ref source, (i0 * 18) + j0);
                         ref float w = ref Unsafe.Add(ref weights, k0 * 27);
                         for (int c = 0; c < 3; c++)
                         {
-                            Vector256<float> w_0, w_1, w_2, x;
+                            Vector256<float> x_0_0, x_1_0, x_2_0, wk;
                             // Kernel row 0: taps (0,0) … (0,2).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 27));
-                            w_2 = Vector256.Create(Unsafe.Add(ref w, 54));
-                            x = Vector256.LoadUnsafe(ref src, 0);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 18);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 54);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 28));
-                            w_2 = Vector256.Create(Unsafe.Add(ref w, 55));
-                            x = Vector256.LoadUnsafe(ref src, 153);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 171);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 189);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 207);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 29));
-                            w_2 = Vector256.Create(Unsafe.Add(ref w, 56));
-                            x = Vector256.LoadUnsafe(ref src, 1);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 19);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 55);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 0);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 18);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 36);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 27));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 54));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 81));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 153);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 171);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 189);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 28));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 55));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 82));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 1);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 19);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 37);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 29));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 56));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 83));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
                             // Kernel row 1: taps (1,0) … (1,2).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 30));
-                            w_2 = Vector256.Create(Unsafe.Add(ref w, 57));
-                            x = Vector256.LoadUnsafe(ref src, 9);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 27);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 45);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 63);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 31));
-                            w_2 = Vector256.Create(Unsafe.Add(ref w, 58));
-                            x = Vector256.LoadUnsafe(ref src, 162);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 180);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 198);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 216);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 32));
-                            w_2 = Vector256.Create(Unsafe.Add(ref w, 59));
-                            x = Vector256.LoadUnsafe(ref src, 10);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 28);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 46);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 64);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 9);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 27);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 45);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 30));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 57));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 84));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 162);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 180);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 198);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 31));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 58));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 85));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 10);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 28);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 46);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 32));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 59));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 86));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
                             // Kernel row 2: taps (2,0) … (2,2).
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 33));
-                            w_2 = Vector256.Create(Unsafe.Add(ref w, 60));
-                            x = Vector256.LoadUnsafe(ref src, 18);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 54);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 72);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 34));
-                            w_2 = Vector256.Create(Unsafe.Add(ref w, 61));
-                            x = Vector256.LoadUnsafe(ref src, 171);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 189);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 207);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 225);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
-                            w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
-                            w_1 = Vector256.Create(Unsafe.Add(ref w, 35));
-                            w_2 = Vector256.Create(Unsafe.Add(ref w, 62));
-                            x = Vector256.LoadUnsafe(ref src, 19);
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 37);
-                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 55);
-                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 73);
-                            a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 18);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 36);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 54);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 33));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 60));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 87));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 171);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 189);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 207);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 34));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 61));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 88));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 19);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 37);
+                            x_2_0 = Vector256.LoadUnsafe(ref src, 55);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 35));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 62));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 89));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
                             src = ref Unsafe.Add(ref src, 306);
                             w = ref Unsafe.Add(ref w, 9);
                         }
@@ -349,15 +352,149 @@ namespace SpecializedConv.Generated
                         a_0_0_0.StoreUnsafe(ref dst, 0);
                         a_0_1_0.StoreUnsafe(ref dst, 8);
                         a_0_2_0.StoreUnsafe(ref dst, 16);
-                        a_0_3_0.StoreUnsafe(ref dst, 24);
                         a_1_0_0.StoreUnsafe(ref dst, 64);
                         a_1_1_0.StoreUnsafe(ref dst, 72);
                         a_1_2_0.StoreUnsafe(ref dst, 80);
-                        a_1_3_0.StoreUnsafe(ref dst, 88);
                         a_2_0_0.StoreUnsafe(ref dst, 128);
                         a_2_1_0.StoreUnsafe(ref dst, 136);
                         a_2_2_0.StoreUnsafe(ref dst, 144);
-                        a_2_3_0.StoreUnsafe(ref dst, 152);
+                        a_3_0_0.StoreUnsafe(ref dst, 192);
+                        a_3_1_0.StoreUnsafe(ref dst, 200);
+                        a_3_2_0.StoreUnsafe(ref dst, 208);
+                    }
+                }
+            }
+
+            // Rows 6 … 7.
+            for (int channelBlock = 0; channelBlock < 2; channelBlock++)
+            {
+                int k0 = channelBlock * 4;
+                for (int rowBlock = 0; rowBlock < 1; rowBlock++)
+                {
+                    int i0 = 6 + rowBlock * 2;
+                    for (int columnBlock = 0; columnBlock < 1; columnBlock++)
+                    {
+                        int j0 = columnBlock * 8;
+                        // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
+                        Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
+                        Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0;
+                        Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
+                        Vector256<float> a_1_0_0 = bias_1, a_1_1_0 = bias_1;
+                        Vector256<float> bias_2 = Vector256.Create(Unsafe.Add(ref bias, k0 + 2));
+                        Vector256<float> a_2_0_0 = bias_2, a_2_1_0 = bias_2;
+                        Vector256<float> bias_3 = Vector256.Create(Unsafe.Add(ref bias, k0 + 3));
+                        Vector256<float> a_3_0_0 = bias_3, a_3_1_0 = bias_3;
+                        ref float src = ref Unsafe.Add(ref source, (i0 * 18) + j0);
+                        ref float w = ref Unsafe.Add(ref weights, k0 * 27);
+                        for (int c = 0; c < 3; c++)
+                        {
+                            Vector256<float> x_0_0, x_1_0, wk;
+                            // Kernel row 0: taps (0,0) … (0,2).
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 0);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 18);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 27));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 54));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 81));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 153);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 171);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 28));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 55));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 82));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 1);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 19);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 29));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 56));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 83));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
+                            // Kernel row 1: taps (1,0) … (1,2).
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 9);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 27);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 30));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 57));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 84));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 162);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 180);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 31));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 58));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 85));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 10);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 28);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 32));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 59));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 86));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
+                            // Kernel row 2: taps (2,0) … (2,2).
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 18);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 36);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 33));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 60));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 87));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 171);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 189);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 34));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 61));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 88));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
+                            x_0_0 = Vector256.LoadUnsafe(ref src, 19);
+                            x_1_0 = Vector256.LoadUnsafe(ref src, 37);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 35));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 62));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 89));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
+                            src = ref Unsafe.Add(ref src, 306);
+                            w = ref Unsafe.Add(ref w, 9);
+                        }
+
+                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 64) + (i0 * 8) + j0);
+                        a_0_0_0.StoreUnsafe(ref dst, 0);
+                        a_0_1_0.StoreUnsafe(ref dst, 8);
+                        a_1_0_0.StoreUnsafe(ref dst, 64);
+                        a_1_1_0.StoreUnsafe(ref dst, 72);
+                        a_2_0_0.StoreUnsafe(ref dst, 128);
+                        a_2_1_0.StoreUnsafe(ref dst, 136);
+                        a_3_0_0.StoreUnsafe(ref dst, 192);
+                        a_3_1_0.StoreUnsafe(ref dst, 200);
                     }
                 }
             }
