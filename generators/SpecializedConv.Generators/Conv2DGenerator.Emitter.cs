@@ -117,9 +117,11 @@ public sealed partial class Conv2DGenerator
                 }
                 else
                 {
+                    List<(DataPhasePlan Even, DataPhasePlan? Odd)> steps = PhaseSteps(plan.BackwardData, s);
                     foreach (DataPhasePlan phase in plan.BackwardData.Phases)
                     {
-                        EmitBlockKernel(w, phase.Kernel);
+                        DataPhasePlan? even = steps.FirstOrDefault(step => step.Odd == phase && InterleavesInKernel(step.Even, phase)).Even;
+                        EmitBlockKernel(w, phase.Kernel, even is null ? null : new InterleaveTarget(even.Kernel, s.InHeight, s.InWidth));
                     }
                 }
 
@@ -369,7 +371,7 @@ public sealed partial class Conv2DGenerator
                     List<(DataPhasePlan Even, DataPhasePlan? Odd)> steps = PhaseSteps(data, s);
                     if (data.ScratchLength > 0)
                     {
-                        w.Line(steps.Any(step => step.Odd is not null)
+                        w.Line(steps.Any(step => step.Odd is not null && !InterleavesInKernel(step.Even, step.Odd))
                             ? $"float[] phaseGrad = {Support}.Scratch(ref t_phaseGrad, 2 * PhaseGradLength);"
                             : $"float[] phaseGrad = {Support}.Scratch(ref t_phaseGrad, PhaseGradLength);");
                     }
@@ -399,6 +401,12 @@ public sealed partial class Conv2DGenerator
                             if (odd is null)
                             {
                                 w.Line($"{Support}.ScatterPhase(phaseGrad, sampleGrad, InChannels, InHeight, InWidth, {phase.Rows}, {phase.Columns}, {phase.RowStart}, {phase.ColumnStart}, Stride, {phase.Kernel.DestinationChannelPitch}, {phase.Kernel.DestinationRowPitch});");
+                                continue;
+                            }
+
+                            if (InterleavesInKernel(phase, odd))
+                            {
+                                w.Line($"{odd.Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad), ref Unsafe.Add(ref MemoryMarshal.GetReference(sampleGrad), {phase.RowStart} * InWidth));");
                                 continue;
                             }
 
@@ -483,6 +491,15 @@ public sealed partial class Conv2DGenerator
             return steps;
         }
 
+        /// <summary>
+        /// Whether the odd phase's kernel writes both phases' columns straight into the input gradient, interleaving its
+        /// results with the even phase's as it stores them (<see cref="KernelSupport"/>.StoreInterleaved): every block of it
+        /// must cover whole columns, none of the padding past them.
+        /// </summary>
+        private static bool InterleavesInKernel(DataPhasePlan even, DataPhasePlan odd) =>
+            even.Columns == odd.Columns && odd.Columns % odd.Kernel.Blocking.BlockColumns == 0
+            && (odd.Kernel.RowTail is null || odd.Columns % odd.Kernel.RowTail.BlockColumns == 0);
+
         /// <summary>Whether two stride-2 phases are the even and odd columns of the same input rows, every column of them.</summary>
         private static bool Partners(DataPhasePlan even, DataPhasePlan odd, LayerShape s) =>
             s.Stride == 2 && even.ColumnStart == 0 && odd.ColumnStart == 1 && even.RowStart == odd.RowStart && even.Rows == odd.Rows
@@ -556,7 +573,13 @@ public sealed partial class Conv2DGenerator
         }
 
         /// <summary>Emits a register-blocked direct convolution: see <see cref="BlockKernelPlan"/>.</summary>
-        private static void EmitBlockKernel(IndentedWriter w, BlockKernelPlan k)
+        /// <summary>
+        /// An odd column phase's kernel that stores into the input gradient itself, each of its vectors interleaved with
+        /// the even phase's results for the same columns (read from the even kernel's destination, <paramref name="Even"/>).
+        /// </summary>
+        private sealed record InterleaveTarget(BlockKernelPlan Even, int InputHeight, int InputWidth);
+
+        private static void EmitBlockKernel(IndentedWriter w, BlockKernelPlan k, InterleaveTarget? interleave = null)
         {
             Blocking b = k.Blocking;
             int mainRows = k.RowTail is null ? k.OutRows : k.OutRows / b.RowBlock * b.RowBlock;
@@ -571,17 +594,24 @@ public sealed partial class Conv2DGenerator
                 w.Line($"/// The last {k.OutRows - mainRows} row(s), rather than an overlapping block, take blocks of {tail.ChannelBlock} output channel(s) × {tail.RowBlock} row(s) × {tail.BlockColumns} columns ({tail.Accumulators} accumulators).");
             }
 
+            if (interleave is not null)
+            {
+                w.Line("/// Each result vector is stored together with the even columns' vector from <paramref name=\"evenPhase\"/>, interleaved,");
+                w.Line("/// into two input rows' worth of columns of <paramref name=\"destination\"/> (the input gradient from the phase's first row).");
+            }
+
             w.Line("/// </remarks>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             string biasParameter = k.HasBias ? "ref float bias, " : string.Empty;
-            using (w.Open($"private static void {k.MethodName}(ref float source, ref float weights, {biasParameter}ref float destination)"))
+            string evenParameter = interleave is null ? string.Empty : "ref float evenPhase, ";
+            using (w.Open($"private static void {k.MethodName}(ref float source, ref float weights, {biasParameter}{evenParameter}ref float destination)"))
             {
-                EmitBlocks(w, k, b, 0, mainRows);
+                EmitBlocks(w, k, b, 0, mainRows, interleave);
                 if (k.RowTail is { } rowTail)
                 {
                     w.Line();
                     w.Line($"// Rows {mainRows} … {k.OutRows - 1}.");
-                    EmitBlocks(w, k, rowTail, mainRows, k.OutRows - mainRows);
+                    EmitBlocks(w, k, rowTail, mainRows, k.OutRows - mainRows, interleave);
                 }
             }
 
@@ -589,7 +619,7 @@ public sealed partial class Conv2DGenerator
         }
 
         /// <summary>The loops of one blocking over output rows <paramref name="firstRow"/> … firstRow + rows − 1.</summary>
-        private static void EmitBlocks(IndentedWriter w, BlockKernelPlan k, Blocking b, int firstRow, int rows)
+        private static void EmitBlocks(IndentedWriter w, BlockKernelPlan k, Blocking b, int firstRow, int rows, InterleaveTarget? interleave)
         {
             int kb = b.ChannelBlock, rb = b.RowBlock, jb = b.VectorBlock;
             int columnBlocks = Ceiling(k.OutColumns, b.BlockColumns);
@@ -641,17 +671,39 @@ public sealed partial class Conv2DGenerator
                         }
 
                         w.Line();
-                        w.Line($"ref float dst = ref Unsafe.Add(ref destination, (k0 * {k.DestinationChannelPitch}) + (i0 * {k.DestinationRowPitch}) + j0);");
-                        for (int kk = 0; kk < kb; kk++)
+                        if (interleave is { } target)
                         {
-                            for (int rr = 0; rr < rb; rr++)
+                            // Phase row i is input row 2i from the destination's start; phase column j, input columns 2j and 2j + 1.
+                            int channelPitch = target.InputHeight * target.InputWidth, rowPitch = 2 * target.InputWidth;
+                            w.Line($"ref float even = ref Unsafe.Add(ref evenPhase, (k0 * {target.Even.DestinationChannelPitch}) + (i0 * {target.Even.DestinationRowPitch}) + j0);");
+                            w.Line($"ref float dst = ref Unsafe.Add(ref destination, (k0 * {channelPitch}) + (i0 * {rowPitch}) + (2 * j0));");
+                            foreach (int kk in Range(kb))
                             {
-                                for (int jj = 0; jj < jb; jj++)
+                                foreach (int rr in Range(rb))
                                 {
-                                    int offset = (kk * k.DestinationChannelPitch) + (rr * k.DestinationRowPitch) + (jj * Blocking.Lanes);
-                                    w.Line(partialStore
-                                        ? $"{Support}.StorePartial({Acc(kk, rr, jj)}, ref Unsafe.Add(ref dst, {offset}), {k.OutColumns});"
-                                        : $"{Acc(kk, rr, jj)}.StoreUnsafe(ref dst, {offset});");
+                                    foreach (int jj in Range(jb))
+                                    {
+                                        int evenOffset = (kk * target.Even.DestinationChannelPitch) + (rr * target.Even.DestinationRowPitch) + (jj * Blocking.Lanes);
+                                        int offset = (kk * channelPitch) + (rr * rowPitch) + (2 * jj * Blocking.Lanes);
+                                        w.Line($"{Support}.StoreInterleaved(Vector256.LoadUnsafe(ref even, {evenOffset}), {Acc(kk, rr, jj)}, ref Unsafe.Add(ref dst, {offset}));");
+                                    }
+                                }
+                            }
+                        }
+                        else
+                        {
+                            w.Line($"ref float dst = ref Unsafe.Add(ref destination, (k0 * {k.DestinationChannelPitch}) + (i0 * {k.DestinationRowPitch}) + j0);");
+                            foreach (int kk in Range(kb))
+                            {
+                                foreach (int rr in Range(rb))
+                                {
+                                    foreach (int jj in Range(jb))
+                                    {
+                                        int offset = (kk * k.DestinationChannelPitch) + (rr * k.DestinationRowPitch) + (jj * Blocking.Lanes);
+                                        w.Line(partialStore
+                                            ? $"{Support}.StorePartial({Acc(kk, rr, jj)}, ref Unsafe.Add(ref dst, {offset}), {k.OutColumns});"
+                                            : $"{Acc(kk, rr, jj)}.StoreUnsafe(ref dst, {offset});");
+                                    }
                                 }
                             }
                         }

@@ -227,12 +227,7 @@ public static class KernelSupport
                     ref float to = ref MemoryMarshal.GetReference(row);
                     for (; x + 16 <= width; x += 16)
                     {
-                        // Unpacking pairs e0 o0 e1 o1 within each 128-bit half; exchanging the halves puts them in order.
-                        Vector256<float> e = Vector256.LoadUnsafe(ref evens, (nuint)(x / 2));
-                        Vector256<float> o = Vector256.LoadUnsafe(ref odds, (nuint)(x / 2));
-                        Vector256<float> low = Avx.UnpackLow(e, o), high = Avx.UnpackHigh(e, o);
-                        Avx.Permute2x128(low, high, 0x20).StoreUnsafe(ref to, (nuint)x);
-                        Avx.Permute2x128(low, high, 0x31).StoreUnsafe(ref to, (nuint)(x + 8));
+                        StoreInterleaved(Vector256.LoadUnsafe(ref evens, (nuint)(x / 2)), Vector256.LoadUnsafe(ref odds, (nuint)(x / 2)), ref Unsafe.Add(ref to, x));
                     }
                 }
 
@@ -241,6 +236,29 @@ public static class KernelSupport
                     row[x] = (x & 1) == 0 ? evenRow[x / 2] : oddRow[x / 2];
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Stores <paramref name="even"/> and <paramref name="odd"/> interleaved as 16 floats: <c>destination[2i] = even[i]</c>,
+    /// <c>destination[2i + 1] = odd[i]</c>. Stride-2 backward-data writes its two column phases into the input gradient with it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreInterleaved(Vector256<float> even, Vector256<float> odd, ref float destination)
+    {
+        if (Avx.IsSupported)
+        {
+            // Unpacking pairs e0 o0 e1 o1 within each 128-bit half; exchanging the halves puts them in order.
+            Vector256<float> low = Avx.UnpackLow(even, odd), high = Avx.UnpackHigh(even, odd);
+            Avx.Permute2x128(low, high, 0x20).StoreUnsafe(ref destination);
+            Avx.Permute2x128(low, high, 0x31).StoreUnsafe(ref destination, 8);
+            return;
+        }
+
+        for (int i = 0; i < Lanes; i++)
+        {
+            Unsafe.Add(ref destination, 2 * i) = even.GetElement(i);
+            Unsafe.Add(ref destination, (2 * i) + 1) = odd.GetElement(i);
         }
     }
 

@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using System.Runtime.Intrinsics;
 using SpecializedConv.Tests.Infrastructure;
 using Xunit;
 
@@ -7,25 +8,30 @@ namespace SpecializedConv.Tests.Numerics;
 
 /// <summary>
 /// Backward-data at stride 2 computes one stride phase at a time. Where a row phase has both column phases (input
-/// columns 0, 2, 4, … and 1, 3, 5, …), the two are written out together by <see cref="KernelSupport.InterleavePhases"/>,
-/// each input row whole; a phase without its partner is scattered alone. These tests pin which layers pair their phases
-/// and compare them with the reference kernel, on widths that reach the helper's vector loop, its scalar tail, or only
-/// the tail.
+/// columns 0, 2, 4, … and 1, 3, 5, …), the two are written out together, each input row whole: by the odd phase's kernel
+/// itself, which interleaves its results with the even phase's as it stores them
+/// (<see cref="KernelSupport.StoreInterleaved"/>), when its blocks cover whole columns; otherwise afterwards by
+/// <see cref="KernelSupport.InterleavePhases"/>. A phase without its partner is scattered alone. These tests pin which
+/// layers take which way and compare them with the reference kernel, on widths that reach the helper's vector loop, its
+/// scalar tail, or only the tail, and kernels whose blocks span one or several column vectors and a tail of rows.
 /// </summary>
 /// <remarks>Tolerance: <see cref="NumericAssert.ReferenceTolerance"/>, as in <see cref="GeneratedLayerPropertyTests"/>.</remarks>
 public sealed class StridedBackwardDataTests
 {
+    private const string InKernel = "KernelSupport.StoreInterleaved(";
     private const string Interleaved = "KernelSupport.InterleavePhases(";
     private const string Scattered = "KernelSupport.ScatterPhase(";
 
-    private static readonly (string Name, Conv2DShape Shape, bool Pairs)[] StridedShapes =
+    private static readonly (string Name, Conv2DShape Shape, string Writer)[] StridedShapes =
     {
-        ("S4: same 3x3, rows of 32", new(16, 32, 32, 32, 3, 3, ConvMode.Same, stride: 2), true),
-        ("odd width 33: vector loop and a one-column tail", new(3, 12, 33, 4, 3, 3, ConvMode.Same, stride: 2), true),
-        ("width 9: the scalar tail only", new(2, 9, 9, 3, 3, 3, ConvMode.Same, stride: 2), true),
-        ("2x2 valid: one tap per phase", new(3, 20, 20, 5, 2, 2, stride: 2), true),
-        ("convolution, padding 1, width 18", new(2, 10, 18, 3, 3, 3, kind: ConvKind.Convolution, stride: 2, padding: 1), true),
-        ("1x1: the odd columns and rows meet no tap", new(4, 10, 20, 3, 1, 1, stride: 2), false),
+        ("S4: same 3x3, rows of 32", new(16, 32, 32, 32, 3, 3, ConvMode.Same, stride: 2), InKernel),
+        ("rows of 64: two column blocks, a tail of rows", new(4, 20, 64, 8, 3, 3, ConvMode.Same, stride: 2), InKernel),
+        ("5x5, width 16: one vector a phase row", new(3, 14, 16, 5, 5, 5, ConvMode.Same, stride: 2), InKernel),
+        ("odd width 33: vector loop and a one-column tail", new(3, 12, 33, 4, 3, 3, ConvMode.Same, stride: 2), Interleaved),
+        ("width 9: the scalar tail only", new(2, 9, 9, 3, 3, 3, ConvMode.Same, stride: 2), Interleaved),
+        ("2x2 valid: one tap per phase", new(3, 20, 20, 5, 2, 2, stride: 2), Interleaved),
+        ("convolution, padding 1, width 18", new(2, 10, 18, 3, 3, 3, kind: ConvKind.Convolution, stride: 2, padding: 1), Interleaved),
+        ("1x1: the odd columns and rows meet no tap", new(4, 10, 20, 3, 1, 1, stride: 2), Scattered),
     };
 
     private static readonly NamedLayers Layers = new(StridedShapes.Select(s => (s.Name, s.Shape)));
@@ -37,18 +43,32 @@ public sealed class StridedBackwardDataTests
     public void Stride_2_backward_data_and_the_other_passes_match_the_reference(string name)
     {
         (GeneratedLayer layer, string source) = Layers[name];
-        if (StridedShapes.Single(s => s.Name == name).Pairs)
+        string writer = StridedShapes.Single(s => s.Name == name).Writer;
+        foreach (string way in new[] { InKernel, Interleaved, Scattered })
         {
-            Assert.Contains(Interleaved, source, StringComparison.Ordinal);
-            Assert.DoesNotContain(Scattered, source, StringComparison.Ordinal);
-        }
-        else
-        {
-            Assert.DoesNotContain(Interleaved, source, StringComparison.Ordinal);
-            Assert.Contains(Scattered, source, StringComparison.Ordinal);
+            if (way == writer)
+            {
+                Assert.Contains(way, source, StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.DoesNotContain(way, source, StringComparison.Ordinal);
+            }
         }
 
         NumericAssert.AssertPassesMatchReference(layer, new Random(20261203 + name.Length), batch: 2, name);
+    }
+
+    [Fact]
+    public void Storing_interleaved_writes_sixteen_floats_alternating_and_nothing_else()
+    {
+        float[] destination = Enumerable.Repeat(float.NaN, 18).ToArray();
+
+        KernelSupport.StoreInterleaved(
+            Vector256.Create(0f, 2, 4, 6, 8, 10, 12, 14), Vector256.Create(1f, 3, 5, 7, 9, 11, 13, 15), ref destination[1]);
+
+        Assert.True(float.IsNaN(destination[0]) && float.IsNaN(destination[17]), "StoreInterleaved wrote outside its 16 floats.");
+        Assert.Equal(Enumerable.Range(0, 16).Select(i => (float)i), destination.Skip(1).Take(16));
     }
 
     [Theory]

@@ -169,19 +169,17 @@ namespace SpecializedConv.Generated
             }
 
             float[] packed = KernelSupport.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);
-            float[] phaseGrad = KernelSupport.Scratch(ref t_phaseGrad, 2 * PhaseGradLength);
+            float[] phaseGrad = KernelSupport.Scratch(ref t_phaseGrad, PhaseGradLength);
             for (int n = 0; n < batch; n++)
             {
                 KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), packed, OutChannels, OutHeight, OutWidth, PackedOutputGradRowOffset, PackedOutputGradColumnOffset, 1, PackedOutputGradChannelPitch, PackedOutputGradChannelPitch, PackedOutputGradRowPitch);
                 Span<float> sampleGrad = inputGrad.Slice(n * InputLength, InputLength);
                 // Input rows 1, 3, …: their even columns, then their odd ones, written out together.
                 BackwardDataPhase0_1(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));
-                BackwardDataPhase0_0(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(phaseGrad), PhaseGradLength));
-                KernelSupport.InterleavePhases(phaseGrad, phaseGrad.AsSpan(PhaseGradLength), sampleGrad, InChannels, InHeight, InWidth, 8, 1, 8, 8, 64, 8, 64, 8);
+                BackwardDataPhase0_0(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad), ref Unsafe.Add(ref MemoryMarshal.GetReference(sampleGrad), 1 * InWidth));
                 // Input rows 0, 2, …: their even columns, then their odd ones, written out together.
                 BackwardDataPhase1_1(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));
-                BackwardDataPhase1_0(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(phaseGrad), PhaseGradLength));
-                KernelSupport.InterleavePhases(phaseGrad, phaseGrad.AsSpan(PhaseGradLength), sampleGrad, InChannels, InHeight, InWidth, 8, 0, 8, 8, 64, 8, 64, 8);
+                BackwardDataPhase1_0(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad), ref Unsafe.Add(ref MemoryMarshal.GetReference(sampleGrad), 0 * InWidth));
             }
         }
 
@@ -506,9 +504,11 @@ namespace SpecializedConv.Generated
         /// <remarks>
         /// Blocks of 3 output channel(s) × 4 row(s) × 8 columns: 12 Vector256 accumulators, 4 taps unrolled,
         /// a loop over the 8 source channel(s). Edge blocks write into padded rows.
+        /// Each result vector is stored together with the even columns' vector from <paramref name="evenPhase"/>, interleaved,
+        /// into two input rows' worth of columns of <paramref name="destination"/> (the input gradient from the phase's first row).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BackwardDataPhase0_0(ref float source, ref float weights, ref float destination)
+        private static void BackwardDataPhase0_0(ref float source, ref float weights, ref float evenPhase, ref float destination)
         {
             for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
@@ -578,19 +578,20 @@ namespace SpecializedConv.Generated
                             w = ref Unsafe.Add(ref w, 27);
                         }
 
-                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 64) + (i0 * 8) + j0);
-                        a_0_0_0.StoreUnsafe(ref dst, 0);
-                        a_0_1_0.StoreUnsafe(ref dst, 8);
-                        a_0_2_0.StoreUnsafe(ref dst, 16);
-                        a_0_3_0.StoreUnsafe(ref dst, 24);
-                        a_1_0_0.StoreUnsafe(ref dst, 64);
-                        a_1_1_0.StoreUnsafe(ref dst, 72);
-                        a_1_2_0.StoreUnsafe(ref dst, 80);
-                        a_1_3_0.StoreUnsafe(ref dst, 88);
-                        a_2_0_0.StoreUnsafe(ref dst, 128);
-                        a_2_1_0.StoreUnsafe(ref dst, 136);
-                        a_2_2_0.StoreUnsafe(ref dst, 144);
-                        a_2_3_0.StoreUnsafe(ref dst, 152);
+                        ref float even = ref Unsafe.Add(ref evenPhase, (k0 * 64) + (i0 * 8) + j0);
+                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 256) + (i0 * 32) + (2 * j0));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 0), a_0_0_0, ref Unsafe.Add(ref dst, 0));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 8), a_0_1_0, ref Unsafe.Add(ref dst, 32));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 16), a_0_2_0, ref Unsafe.Add(ref dst, 64));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 24), a_0_3_0, ref Unsafe.Add(ref dst, 96));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 64), a_1_0_0, ref Unsafe.Add(ref dst, 256));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 72), a_1_1_0, ref Unsafe.Add(ref dst, 288));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 80), a_1_2_0, ref Unsafe.Add(ref dst, 320));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 88), a_1_3_0, ref Unsafe.Add(ref dst, 352));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 128), a_2_0_0, ref Unsafe.Add(ref dst, 512));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 136), a_2_1_0, ref Unsafe.Add(ref dst, 544));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 144), a_2_2_0, ref Unsafe.Add(ref dst, 576));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 152), a_2_3_0, ref Unsafe.Add(ref dst, 608));
                     }
                 }
             }
@@ -676,9 +677,11 @@ namespace SpecializedConv.Generated
         /// <remarks>
         /// Blocks of 3 output channel(s) × 4 row(s) × 8 columns: 12 Vector256 accumulators, 2 taps unrolled,
         /// a loop over the 8 source channel(s). Edge blocks write into padded rows.
+        /// Each result vector is stored together with the even columns' vector from <paramref name="evenPhase"/>, interleaved,
+        /// into two input rows' worth of columns of <paramref name="destination"/> (the input gradient from the phase's first row).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BackwardDataPhase1_0(ref float source, ref float weights, ref float destination)
+        private static void BackwardDataPhase1_0(ref float source, ref float weights, ref float evenPhase, ref float destination)
         {
             for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
@@ -725,19 +728,20 @@ namespace SpecializedConv.Generated
                             w = ref Unsafe.Add(ref w, 27);
                         }
 
-                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 64) + (i0 * 8) + j0);
-                        a_0_0_0.StoreUnsafe(ref dst, 0);
-                        a_0_1_0.StoreUnsafe(ref dst, 8);
-                        a_0_2_0.StoreUnsafe(ref dst, 16);
-                        a_0_3_0.StoreUnsafe(ref dst, 24);
-                        a_1_0_0.StoreUnsafe(ref dst, 64);
-                        a_1_1_0.StoreUnsafe(ref dst, 72);
-                        a_1_2_0.StoreUnsafe(ref dst, 80);
-                        a_1_3_0.StoreUnsafe(ref dst, 88);
-                        a_2_0_0.StoreUnsafe(ref dst, 128);
-                        a_2_1_0.StoreUnsafe(ref dst, 136);
-                        a_2_2_0.StoreUnsafe(ref dst, 144);
-                        a_2_3_0.StoreUnsafe(ref dst, 152);
+                        ref float even = ref Unsafe.Add(ref evenPhase, (k0 * 64) + (i0 * 8) + j0);
+                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 256) + (i0 * 32) + (2 * j0));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 0), a_0_0_0, ref Unsafe.Add(ref dst, 0));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 8), a_0_1_0, ref Unsafe.Add(ref dst, 32));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 16), a_0_2_0, ref Unsafe.Add(ref dst, 64));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 24), a_0_3_0, ref Unsafe.Add(ref dst, 96));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 64), a_1_0_0, ref Unsafe.Add(ref dst, 256));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 72), a_1_1_0, ref Unsafe.Add(ref dst, 288));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 80), a_1_2_0, ref Unsafe.Add(ref dst, 320));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 88), a_1_3_0, ref Unsafe.Add(ref dst, 352));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 128), a_2_0_0, ref Unsafe.Add(ref dst, 512));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 136), a_2_1_0, ref Unsafe.Add(ref dst, 544));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 144), a_2_2_0, ref Unsafe.Add(ref dst, 576));
+                        KernelSupport.StoreInterleaved(Vector256.LoadUnsafe(ref even, 152), a_2_3_0, ref Unsafe.Add(ref dst, 608));
                     }
                 }
             }
