@@ -572,13 +572,16 @@ public sealed partial class Conv2DGenerator
             w.Line();
         }
 
-        /// <summary>Emits a register-blocked direct convolution: see <see cref="BlockKernelPlan"/>.</summary>
         /// <summary>
         /// An odd column phase's kernel that stores into the input gradient itself, each of its vectors interleaved with
         /// the even phase's results for the same columns (read from the even kernel's destination, <paramref name="Even"/>).
         /// </summary>
         private sealed record InterleaveTarget(BlockKernelPlan Even, int InputHeight, int InputWidth);
 
+        /// <summary>
+        /// Emits a register-blocked direct convolution: see <see cref="BlockKernelPlan"/>; with <paramref name="interleave"/>,
+        /// an odd column phase that writes itself and its even partner into the input gradient.
+        /// </summary>
         private static void EmitBlockKernel(IndentedWriter w, BlockKernelPlan k, InterleaveTarget? interleave = null)
         {
             Blocking b = k.Blocking;
