@@ -117,10 +117,10 @@ public sealed partial class Conv2DGenerator
                 }
                 else
                 {
-                    List<(DataPhasePlan Even, DataPhasePlan? Odd)> steps = PhaseSteps(plan.BackwardData, s);
+                    List<PhaseStep> steps = PhaseSteps(plan.BackwardData, s);
                     foreach (DataPhasePlan phase in plan.BackwardData.Phases)
                     {
-                        DataPhasePlan? even = steps.FirstOrDefault(step => step.Odd == phase && InterleavesInKernel(step.Even, phase)).Even;
+                        DataPhasePlan? even = steps.FirstOrDefault(step => step.InKernel && step.Odd == phase)?.Even;
                         EmitBlockKernel(w, phase.Kernel, even is null ? null : new InterleaveTarget(even.Kernel, s.InHeight, s.InWidth));
                     }
                 }
@@ -368,10 +368,10 @@ public sealed partial class Conv2DGenerator
                 {
                     w.Line($"float[] packed = {Support}.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);");
                     bool phased = s.Stride > 1;
-                    List<(DataPhasePlan Even, DataPhasePlan? Odd)> steps = PhaseSteps(data, s);
+                    List<PhaseStep> steps = PhaseSteps(data, s);
                     if (data.ScratchLength > 0)
                     {
-                        w.Line(steps.Any(step => step.Odd is not null && !InterleavesInKernel(step.Even, step.Odd))
+                        w.Line(steps.Any(step => step.Odd is not null && !step.InKernel)
                             ? $"float[] phaseGrad = {Support}.Scratch(ref t_phaseGrad, 2 * PhaseGradLength);"
                             : $"float[] phaseGrad = {Support}.Scratch(ref t_phaseGrad, PhaseGradLength);");
                     }
@@ -390,7 +390,7 @@ public sealed partial class Conv2DGenerator
                             w.Line("sampleGrad.Clear();");
                         }
 
-                        foreach ((DataPhasePlan phase, DataPhasePlan? odd) in steps)
+                        foreach ((DataPhasePlan phase, DataPhasePlan? odd, bool inKernel) in steps)
                         {
                             if (odd is not null)
                             {
@@ -404,7 +404,7 @@ public sealed partial class Conv2DGenerator
                                 continue;
                             }
 
-                            if (InterleavesInKernel(phase, odd))
+                            if (inKernel)
                             {
                                 w.Line($"{odd.Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad), ref Unsafe.Add(ref MemoryMarshal.GetReference(sampleGrad), {phase.RowStart} * InWidth));");
                                 continue;
@@ -471,9 +471,9 @@ public sealed partial class Conv2DGenerator
         /// than each phase read-modify-writing every other float of the rows. At stride 1 there are none: the one kernel writes
         /// the input gradient directly.
         /// </summary>
-        private static List<(DataPhasePlan Even, DataPhasePlan? Odd)> PhaseSteps(DataPlan data, LayerShape s)
+        private static List<PhaseStep> PhaseSteps(DataPlan data, LayerShape s)
         {
-            var steps = new List<(DataPhasePlan Even, DataPhasePlan? Odd)>();
+            var steps = new List<PhaseStep>();
             if (s.Stride == 1)
             {
                 return steps;
@@ -484,12 +484,19 @@ public sealed partial class Conv2DGenerator
                 // An odd column phase with an even partner is written with that partner, not on its own.
                 if (!data.Phases.Any(even => Partners(even, phase, s)))
                 {
-                    steps.Add((phase, data.Phases.FirstOrDefault(odd => Partners(phase, odd, s))));
+                    DataPhasePlan? odd = data.Phases.FirstOrDefault(other => Partners(phase, other, s));
+                    steps.Add(new PhaseStep(phase, odd, odd is not null && InterleavesInKernel(phase, odd)));
                 }
             }
 
             return steps;
         }
+
+        /// <summary>
+        /// One step of <see cref="PhaseSteps"/>: a phase, its odd column partner if it has one, and whether the partner's kernel
+        /// writes both into the input gradient itself (<see cref="InterleavesInKernel"/>).
+        /// </summary>
+        private sealed record PhaseStep(DataPhasePlan Even, DataPhasePlan? Odd, bool InKernel);
 
         /// <summary>
         /// Whether the odd phase's kernel writes both phases' columns straight into the input gradient, interleaving its
