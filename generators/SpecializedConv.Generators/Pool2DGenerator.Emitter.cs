@@ -204,7 +204,7 @@ public sealed partial class Pool2DGenerator
             bool max = IsMax(plan);
             w.Line("/// <summary>");
             w.Line($"/// The kernels behind <see cref=\"{LayerTypes.Cref(plan.Type)}\"/>: argument checks, packing into a padded working buffer, the");
-            w.Line("/// vectorised forward pass and the scalar backward scatter. File-local: only the layer's public methods call it.");
+            w.Line($"/// vectorised forward pass and {(plan.TiledBackward ? "the backward pass over the 2×2 tiles" : "the scalar backward scatter")}. File-local: only the layer's public methods call it.");
             w.Line("/// </summary>");
             using (w.Open($"file static class {KernelsClass(plan)}"))
             {
@@ -307,28 +307,54 @@ public sealed partial class Pool2DGenerator
                 }
 
                 w.Line();
-                w.Line("// A scatter, one add per output: scalar on every CPU (Vector256 has no scatter), so there is no fallback to choose.");
-                w.Line("inputGrad.Clear();");
+                if (plan.TiledBackward)
+                {
+                    w.Line("// The 2×2 windows tile the input: each input cell is written once, with its window's gradient if it holds the");
+                    w.Line("// window's arg-max and zero otherwise. Without AVX2, or for an arg-max outside its own window (not one Forward");
+                    w.Line("// recorded), the sample is cleared and each output gradient added at its arg-max instead.");
+                }
+                else
+                {
+                    w.Line("// A scatter, one add per output: scalar on every CPU (Vector256 has no scatter), so there is no fallback to choose.");
+                    w.Line("inputGrad.Clear();");
+                }
+
                 using (w.Open("for (int n = 0; n < batch; n++)"))
                 {
                     w.Line("ReadOnlySpan<float> dy = outputGrad.Slice(n * OutputLength, OutputLength);");
-                    if (max)
+                    if (!max)
+                    {
+                        EmitAverageScatter(w, plan);
+                    }
+                    else if (plan.TiledBackward)
                     {
                         w.Line("ReadOnlySpan<int> indices = argMax.Slice(n * OutputLength, OutputLength);");
                         w.Line("Span<float> dx = inputGrad.Slice(n * InputLength, InputLength);");
-                        using (w.Open("for (int o = 0; o < OutputLength; o++)"))
+                        using (w.Open($"if (!{PoolSupport}.RouteTiledMaxGradient(dy, indices, dx, Channels, InHeight, InWidth))"))
                         {
-                            w.Line("dx[indices[o]] += dy[o];");
+                            w.Line("dx.Clear();");
+                            EmitMaxScatter(w);
                         }
                     }
                     else
                     {
-                        EmitAverageScatter(w, plan);
+                        w.Line("ReadOnlySpan<int> indices = argMax.Slice(n * OutputLength, OutputLength);");
+                        w.Line("Span<float> dx = inputGrad.Slice(n * InputLength, InputLength);");
+                        EmitMaxScatter(w);
                     }
                 }
             }
 
             w.Line();
+        }
+
+        /// <summary>Max backward for one sample: each output gradient added at its arg-max, in output order.</summary>
+        private static void EmitMaxScatter(IndentedWriter w)
+        {
+            using (w.Open("for (int o = 0; o < OutputLength; o++)"))
+            {
+                w.Line("dx[indices[o]] += dy[o];");
+            }
         }
 
         /// <summary>Average backward: one share per output, added over its window clipped to the input (no clipping without padding).</summary>

@@ -72,7 +72,11 @@ public sealed partial class Pool2DGenerator
                 }
 
                 bool firstTapStarts = taps.Count > 0 && (s.Kind == PoolKind.Average || s.Padding == 0);
-                return new Pool2DPlan(type, s, pack, vectorBlock, columnBlocks, partialStore, clamp, taps.ToEquatableArray(), firstTapStarts);
+
+                // LeNet's pooling: its backward pass was a clear and a scatter, one scalar add per output, slower than the
+                // forward pass; written cell by cell, eight at a time, it is a few instructions per eight cells.
+                bool tiled = s.Kind == PoolKind.Max && k == 2 && st == 2 && s.Padding == 0 && s.InHeight % 2 == 0 && s.InWidth % 2 == 0 && s.InWidth >= Lanes;
+                return new Pool2DPlan(type, s, pack, vectorBlock, columnBlocks, partialStore, clamp, taps.ToEquatableArray(), firstTapStarts, tiled);
             }
         }
     }

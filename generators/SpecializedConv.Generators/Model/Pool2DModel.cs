@@ -79,6 +79,10 @@ internal sealed record PoolTapPlan(int R, int S, int SourceOffset, int CellOffse
 /// The first tap's load starts each reduction instead of −∞ or 0: always for sums, and for maxima when there is no padding
 /// (tap (0,0) is then a real cell, the one an all −∞ window must report).
 /// </param>
+/// <param name="TiledBackward">
+/// Max pooling whose 2×2 windows, stride 2, tile the input exactly (no padding, even height and width, at least 8 wide):
+/// backward writes every input cell once (<c>PoolSupport.RouteTiledMaxGradient</c>) instead of clearing and scattering.
+/// </param>
 internal sealed record Pool2DPlan(
     LayerTypeInfo Type,
     Pool2DLayerShape Shape,
@@ -88,7 +92,8 @@ internal sealed record Pool2DPlan(
     bool PartialStore,
     bool ClampLastBlock,
     EquatableArray<PoolTapPlan> Taps,
-    bool FirstTapStarts)
+    bool FirstTapStarts,
+    bool TiledBackward)
 {
     public int BlockColumns => VectorBlock * Blocking.Lanes;
 

@@ -78,7 +78,7 @@ namespace SpecializedConv.Generated
 
     /// <summary>
     /// The kernels behind <see cref="global::Demo.LeNetPool1"/>: argument checks, packing into a padded working buffer, the
-    /// vectorised forward pass and the scalar backward scatter. File-local: only the layer's public methods call it.
+    /// vectorised forward pass and the backward pass over the 2×2 tiles. File-local: only the layer's public methods call it.
     /// </summary>
     file static class MaxPool2DKernels
     {
@@ -134,16 +134,21 @@ namespace SpecializedConv.Generated
             KernelSupport.CheckBatch(inputGrad.Length, InputLength, batch, nameof(inputGrad), nameof(outputGrad));
             PoolSupport.CheckArgMax(argMax, InputLength, nameof(argMax));
 
-            // A scatter, one add per output: scalar on every CPU (Vector256 has no scatter), so there is no fallback to choose.
-            inputGrad.Clear();
+            // The 2×2 windows tile the input: each input cell is written once, with its window's gradient if it holds the
+            // window's arg-max and zero otherwise. Without AVX2, or for an arg-max outside its own window (not one Forward
+            // recorded), the sample is cleared and each output gradient added at its arg-max instead.
             for (int n = 0; n < batch; n++)
             {
                 ReadOnlySpan<float> dy = outputGrad.Slice(n * OutputLength, OutputLength);
                 ReadOnlySpan<int> indices = argMax.Slice(n * OutputLength, OutputLength);
                 Span<float> dx = inputGrad.Slice(n * InputLength, InputLength);
-                for (int o = 0; o < OutputLength; o++)
+                if (!PoolSupport.RouteTiledMaxGradient(dy, indices, dx, Channels, InHeight, InWidth))
                 {
-                    dx[indices[o]] += dy[o];
+                    dx.Clear();
+                    for (int o = 0; o < OutputLength; o++)
+                    {
+                        dx[indices[o]] += dy[o];
+                    }
                 }
             }
         }
