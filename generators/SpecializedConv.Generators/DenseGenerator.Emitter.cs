@@ -388,9 +388,12 @@ public sealed partial class DenseGenerator
                         w.Line($"Vector256<float> {string.Join(", ", Range(ob).Select(o => $"a_{m}_{o} = Vector256<float>.Zero"))};");
                     }
 
-                    using (w.Open($"for (int i = 0; i < {mainInputs}; i += 8)"))
+                    // The input and weight references move on by a vector each step, so that every load is a constant
+                    // offset from one of them (index arithmetic took as many instructions as the FMAs).
+                    w.Line("ref float xi = ref input, wi = ref w;");
+                    using (w.Open($"for (int i = 0; i < {mainInputs}; i += 8, xi = ref Unsafe.Add(ref xi, 8), wi = ref Unsafe.Add(ref wi, 8))"))
                     {
-                        EmitForwardStep(w, nb, ob, "(nuint)i", "(nuint)(i + {0})", mask: false);
+                        EmitForwardStep(w, nb, ob, "xi", "wi", 0, mask: false);
                     }
 
                     if (plan.TailLanes > 0)
@@ -398,7 +401,7 @@ public sealed partial class DenseGenerator
                         w.Line($"// Inputs {s.Inputs - Lanes} … {s.Inputs - 1}, the lanes already summed masked off.");
                         using (w.OpenBare())
                         {
-                            EmitForwardStep(w, nb, ob, $"{s.Inputs - Lanes}", "{0}", mask: true, tailStart: s.Inputs - Lanes);
+                            EmitForwardStep(w, nb, ob, "input", "w", s.Inputs - Lanes, mask: true);
                         }
                     }
 
@@ -418,26 +421,26 @@ public sealed partial class DenseGenerator
         }
 
         /// <summary>
-        /// One input vector of a forward block: the nb input vectors first (they are reused by every output), then per output
-        /// its weight vector and nb FMAs.
+        /// One input vector of a forward block, at <paramref name="start"/> from <paramref name="inputs"/> and
+        /// <paramref name="weights"/>: the nb input vectors first (they are reused by every output), then per output its
+        /// weight vector and nb FMAs.
         /// </summary>
-        private static void EmitForwardStep(IndentedWriter w, int nb, int ob, string first, string offsetFormat, bool mask, int tailStart = 0)
+        private static void EmitForwardStep(IndentedWriter w, int nb, int ob, string inputs, string weights, int start, bool mask)
         {
-            string At(int rowOffset, string stride)
+            static string At(int start, int row) => (start, row) switch
             {
-                if (mask)
-                {
-                    return rowOffset == 0 ? $"{tailStart}" : $"{tailStart} + {stride}";
-                }
+                (_, 0) => $"{start}",
+                (0, 1) => "Inputs",
+                (0, _) => $"{row} * Inputs",
+                (_, 1) => $"{start} + Inputs",
+                _ => $"{start} + ({row} * Inputs)",
+            };
 
-                return rowOffset == 0 ? first : string.Format(System.Globalization.CultureInfo.InvariantCulture, offsetFormat, stride);
-            }
-
-            w.Line($"Vector256<float> {string.Join(", ", Range(nb).Select(m => $"x_{m} = {(mask ? "tailMask & " : string.Empty)}Vector256.LoadUnsafe(ref input, {At(m, m == 1 ? "Inputs" : $"({m} * Inputs)")})"))};");
+            w.Line($"Vector256<float> {string.Join(", ", Range(nb).Select(m => $"x_{m} = {(mask ? "tailMask & " : string.Empty)}Vector256.LoadUnsafe(ref {inputs}, {At(start, m)})"))};");
             w.Line("Vector256<float> wo;");
             for (int o = 0; o < ob; o++)
             {
-                w.Line($"wo = Vector256.LoadUnsafe(ref w, {At(o, o == 1 ? "Inputs" : $"({o} * Inputs)")});");
+                w.Line($"wo = Vector256.LoadUnsafe(ref {weights}, {At(start, o)});");
                 w.Line(string.Join(" ", Range(nb).Select(m => $"a_{m}_{o} = {Support}.MultiplyAdd(x_{m}, wo, a_{m}_{o});")));
             }
         }

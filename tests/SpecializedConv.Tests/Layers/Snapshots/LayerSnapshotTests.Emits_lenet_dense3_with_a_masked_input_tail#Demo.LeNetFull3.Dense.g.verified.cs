@@ -193,19 +193,20 @@ namespace SpecializedConv.Generated
                 // Accumulator a_m_o: sample m, output o0+o.
                 Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero, a_0_4 = Vector256<float>.Zero;
                 Vector256<float> a_1_0 = Vector256<float>.Zero, a_1_1 = Vector256<float>.Zero, a_1_2 = Vector256<float>.Zero, a_1_3 = Vector256<float>.Zero, a_1_4 = Vector256<float>.Zero;
-                for (int i = 0; i < 80; i += 8)
+                ref float xi = ref input, wi = ref w;
+                for (int i = 0; i < 80; i += 8, xi = ref Unsafe.Add(ref xi, 8), wi = ref Unsafe.Add(ref wi, 8))
                 {
-                    Vector256<float> x_0 = Vector256.LoadUnsafe(ref input, (nuint)i), x_1 = Vector256.LoadUnsafe(ref input, (nuint)(i + Inputs));
+                    Vector256<float> x_0 = Vector256.LoadUnsafe(ref xi, 0), x_1 = Vector256.LoadUnsafe(ref xi, Inputs);
                     Vector256<float> wo;
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)i);
+                    wo = Vector256.LoadUnsafe(ref wi, 0);
                     a_0_0 = KernelSupport.MultiplyAdd(x_0, wo, a_0_0); a_1_0 = KernelSupport.MultiplyAdd(x_1, wo, a_1_0);
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)(i + Inputs));
+                    wo = Vector256.LoadUnsafe(ref wi, Inputs);
                     a_0_1 = KernelSupport.MultiplyAdd(x_0, wo, a_0_1); a_1_1 = KernelSupport.MultiplyAdd(x_1, wo, a_1_1);
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)(i + (2 * Inputs)));
+                    wo = Vector256.LoadUnsafe(ref wi, 2 * Inputs);
                     a_0_2 = KernelSupport.MultiplyAdd(x_0, wo, a_0_2); a_1_2 = KernelSupport.MultiplyAdd(x_1, wo, a_1_2);
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)(i + (3 * Inputs)));
+                    wo = Vector256.LoadUnsafe(ref wi, 3 * Inputs);
                     a_0_3 = KernelSupport.MultiplyAdd(x_0, wo, a_0_3); a_1_3 = KernelSupport.MultiplyAdd(x_1, wo, a_1_3);
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)(i + (4 * Inputs)));
+                    wo = Vector256.LoadUnsafe(ref wi, 4 * Inputs);
                     a_0_4 = KernelSupport.MultiplyAdd(x_0, wo, a_0_4); a_1_4 = KernelSupport.MultiplyAdd(x_1, wo, a_1_4);
                 }
                 // Inputs 76 … 83, the lanes already summed masked off.
@@ -256,29 +257,30 @@ namespace SpecializedConv.Generated
                 ref float w = ref Unsafe.Add(ref weights, o0 * Inputs);
                 // Accumulator a_m_o: sample m, output o0+o.
                 Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero, a_0_4 = Vector256<float>.Zero, a_0_5 = Vector256<float>.Zero, a_0_6 = Vector256<float>.Zero, a_0_7 = Vector256<float>.Zero, a_0_8 = Vector256<float>.Zero, a_0_9 = Vector256<float>.Zero;
-                for (int i = 0; i < 80; i += 8)
+                ref float xi = ref input, wi = ref w;
+                for (int i = 0; i < 80; i += 8, xi = ref Unsafe.Add(ref xi, 8), wi = ref Unsafe.Add(ref wi, 8))
                 {
-                    Vector256<float> x_0 = Vector256.LoadUnsafe(ref input, (nuint)i);
+                    Vector256<float> x_0 = Vector256.LoadUnsafe(ref xi, 0);
                     Vector256<float> wo;
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)i);
+                    wo = Vector256.LoadUnsafe(ref wi, 0);
                     a_0_0 = KernelSupport.MultiplyAdd(x_0, wo, a_0_0);
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)(i + Inputs));
+                    wo = Vector256.LoadUnsafe(ref wi, Inputs);
                     a_0_1 = KernelSupport.MultiplyAdd(x_0, wo, a_0_1);
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)(i + (2 * Inputs)));
+                    wo = Vector256.LoadUnsafe(ref wi, 2 * Inputs);
                     a_0_2 = KernelSupport.MultiplyAdd(x_0, wo, a_0_2);
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)(i + (3 * Inputs)));
+                    wo = Vector256.LoadUnsafe(ref wi, 3 * Inputs);
                     a_0_3 = KernelSupport.MultiplyAdd(x_0, wo, a_0_3);
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)(i + (4 * Inputs)));
+                    wo = Vector256.LoadUnsafe(ref wi, 4 * Inputs);
                     a_0_4 = KernelSupport.MultiplyAdd(x_0, wo, a_0_4);
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)(i + (5 * Inputs)));
+                    wo = Vector256.LoadUnsafe(ref wi, 5 * Inputs);
                     a_0_5 = KernelSupport.MultiplyAdd(x_0, wo, a_0_5);
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)(i + (6 * Inputs)));
+                    wo = Vector256.LoadUnsafe(ref wi, 6 * Inputs);
                     a_0_6 = KernelSupport.MultiplyAdd(x_0, wo, a_0_6);
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)(i + (7 * Inputs)));
+                    wo = Vector256.LoadUnsafe(ref wi, 7 * Inputs);
                     a_0_7 = KernelSupport.MultiplyAdd(x_0, wo, a_0_7);
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)(i + (8 * Inputs)));
+                    wo = Vector256.LoadUnsafe(ref wi, 8 * Inputs);
                     a_0_8 = KernelSupport.MultiplyAdd(x_0, wo, a_0_8);
-                    wo = Vector256.LoadUnsafe(ref w, (nuint)(i + (9 * Inputs)));
+                    wo = Vector256.LoadUnsafe(ref wi, 9 * Inputs);
                     a_0_9 = KernelSupport.MultiplyAdd(x_0, wo, a_0_9);
                 }
                 // Inputs 76 … 83, the lanes already summed masked off.
