@@ -217,8 +217,9 @@ public sealed partial class DenseGenerator
             EmitBlockedPass(w, plan, BackwardDataPass, plan.Data.SampleBlock, plan.Data.MethodName, plan.DataRemainder?.MethodName);
 
         /// <summary>
-        /// Forward and backward-data: the checks and the fallback, then blocks of <paramref name="sampleBlock"/> samples through
-        /// <paramref name="method"/> (each batched span sliced to the block), the samples left over one at a time.
+        /// Forward and backward-data: the checks and the fallback, then every whole block of <paramref name="sampleBlock"/>
+        /// samples through one call of <paramref name="method"/>, and the samples left over through one call of
+        /// <paramref name="remainder"/>.
         /// </summary>
         private static void EmitBlockedPass(IndentedWriter w, DensePlan plan, Pass pass, int sampleBlock, string method, string? remainder)
         {
@@ -226,14 +227,28 @@ public sealed partial class DenseGenerator
             {
                 if (EmitChecksAndFallback(w, plan, pass))
                 {
-                    EmitSampleBlocks(
-                        w,
-                        sampleBlock,
-                        method,
-                        remainder,
-                        samples => string.Join(", ", pass.Parameters.Select(p => p.Batched
-                            ? $"ref MemoryMarshal.GetReference({p.Name}.Slice(n * {p.Length}, {Count(samples, p.Length)}))"
-                            : $"ref MemoryMarshal.GetReference({p.Name})")));
+                    string Arguments(string? firstSample, string count) => string.Join(", ", pass.Parameters
+                        .Select(p => p.Batched && firstSample is not null
+                            ? $"ref MemoryMarshal.GetReference({p.Name}.Slice({firstSample} * {p.Length}))"
+                            : $"ref MemoryMarshal.GetReference({p.Name})")
+                        .Append(count));
+
+                    // Each kernel walks blocks of weights in its outer loop and the samples in its inner one, so a block of
+                    // weights is read from memory once per call and from L1 for every other sample.
+                    if (remainder is null)
+                    {
+                        w.Line($"{method}({Arguments(null, "batch")});");
+                    }
+                    else
+                    {
+                        w.Line($"// {sampleBlock} samples at a time share every weight load; the last batch mod {sampleBlock} go one at a time.");
+                        w.Line($"int blocks = batch / {sampleBlock};");
+                        w.Line($"{method}({Arguments(null, "blocks")});");
+                        using (w.Open($"if (batch % {sampleBlock} != 0)"))
+                        {
+                            w.Line($"{remainder}({Arguments($"blocks * {sampleBlock}", $"batch % {sampleBlock}")});");
+                        }
+                    }
                 }
             }
 
@@ -315,36 +330,6 @@ public sealed partial class DenseGenerator
             return true;
         }
 
-        /// <summary>Blocks of <paramref name="block"/> samples through the main kernel, the samples left over one at a time.</summary>
-        private static void EmitSampleBlocks(IndentedWriter w, int block, string method, string? remainder, System.Func<int, string> arguments)
-        {
-            w.Line("int n = 0;");
-            if (remainder is null)
-            {
-                using (w.Open("for (; n < batch; n++)"))
-                {
-                    w.Line($"{method}({arguments(1)});");
-                }
-
-                return;
-            }
-
-            w.Line($"// {block} samples at a time share every weight load; the last batch mod {block} go one by one.");
-            using (w.Open($"for (; n + {block} <= batch; n += {block})"))
-            {
-                w.Line($"{method}({arguments(block)});");
-            }
-
-            w.Line();
-
-            using (w.Open("for (; n < batch; n++)"))
-            {
-                w.Line($"{remainder}({arguments(1)});");
-            }
-        }
-
-        private static string Count(int samples, string length) => samples == 1 ? length : $"{samples} * {length}";
-
         /// <summary>Emits a forward kernel: see <see cref="DenseForwardKernel"/>.</summary>
         private static void EmitForwardKernel(IndentedWriter w, DensePlan plan, DenseForwardKernel k)
         {
@@ -353,11 +338,12 @@ public sealed partial class DenseGenerator
             int blocks = Ceiling(s.Outputs, ob);
             int mainInputs = s.Inputs - plan.TailLanes;
             w.Line("/// <summary>");
-            w.Line($"/// {(nb == 1 ? "One sample's" : $"{nb} samples'")} outputs: <c>output[m,o] = bias[o] + Σ_i weights[o,i] · input[m,i]</c>{(nb == 1 ? string.Empty : $" for m &lt; {nb}")}.");
+            w.Line($"/// The outputs of <paramref name=\"{(nb == 1 ? "samples" : "sampleBlocks")}\"/>{(nb == 1 ? string.Empty : $" blocks of {nb}")} samples: <c>output[m,o] = bias[o] + Σ_i weights[o,i] · input[m,i]</c>.");
             w.Line("/// </summary>");
             w.Line("/// <remarks>");
             w.Line($"/// Blocks of {nb} sample(s) × {ob} output(s): {k.Accumulators} Vector256 accumulators, each holding 8 partial sums of one dot product, over the");
             w.Line($"/// {Ceiling(s.Inputs, Lanes)} input vectors; each input vector is loaded once per block and each weight vector once per {nb} sample(s).");
+            w.Line($"/// Output blocks in the outer loop and samples in the inner one: a block's {ob} weight row(s) stay in L1 for every sample.");
             if (plan.TailLanes > 0)
             {
                 w.Line($"/// {s.Inputs} is not a multiple of 8: the last vector re-reads inputs {s.Inputs - Lanes} … {mainInputs - 1} and masks them to zero.");
@@ -370,7 +356,8 @@ public sealed partial class DenseGenerator
 
             w.Line("/// </remarks>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Open($"private static void {k.MethodName}(ref float input, ref float weights, ref float bias, ref float output)"))
+            string count = nb == 1 ? "samples" : "sampleBlocks";
+            using (w.Open($"private static void {k.MethodName}(ref float input, ref float weights, ref float bias, ref float output, int {count})"))
             {
                 if (plan.TailLanes > 0)
                 {
@@ -382,36 +369,40 @@ public sealed partial class DenseGenerator
                 {
                     w.Line($"int o0 = {BlockStart("outputBlock", ob, s.Outputs)};");
                     w.Line("ref float w = ref Unsafe.Add(ref weights, o0 * Inputs);");
-                    w.Line("// Accumulator a_m_o: sample m, output o0+o.");
-                    for (int m = 0; m < nb; m++)
+                    w.Line("ref float x = ref input, y = ref output;");
+                    using (w.Open($"for (int block = 0; block < {count}; block++, x = ref Unsafe.Add(ref x, {Count(nb, "Inputs")}), y = ref Unsafe.Add(ref y, {Count(nb, "Outputs")}))"))
                     {
-                        w.Line($"Vector256<float> {string.Join(", ", Range(ob).Select(o => $"a_{m}_{o} = Vector256<float>.Zero"))};");
-                    }
-
-                    // The input and weight references move on by a vector each step, so that every load is a constant
-                    // offset from one of them (index arithmetic took as many instructions as the FMAs).
-                    w.Line("ref float xi = ref input, wi = ref w;");
-                    using (w.Open($"for (int i = 0; i < {mainInputs}; i += 8, xi = ref Unsafe.Add(ref xi, 8), wi = ref Unsafe.Add(ref wi, 8))"))
-                    {
-                        EmitForwardStep(w, nb, ob, "xi", "wi", 0, mask: false);
-                    }
-
-                    if (plan.TailLanes > 0)
-                    {
-                        w.Line($"// Inputs {s.Inputs - Lanes} … {s.Inputs - 1}, the lanes already summed masked off.");
-                        using (w.OpenBare())
+                        w.Line("// Accumulator a_m_o: sample m, output o0+o.");
+                        for (int m = 0; m < nb; m++)
                         {
-                            EmitForwardStep(w, nb, ob, "input", "w", s.Inputs - Lanes, mask: true);
+                            w.Line($"Vector256<float> {string.Join(", ", Range(ob).Select(o => $"a_{m}_{o} = Vector256<float>.Zero"))};");
                         }
-                    }
 
-                    w.Line();
-                    for (int m = 0; m < nb; m++)
-                    {
-                        for (int o = 0; o < ob; o++)
+                        // The input and weight references move on by a vector each step, so that every load is a constant
+                        // offset from one of them (index arithmetic took as many instructions as the FMAs).
+                        w.Line("ref float xi = ref x, wi = ref w;");
+                        using (w.Open($"for (int i = 0; i < {mainInputs}; i += 8, xi = ref Unsafe.Add(ref xi, 8), wi = ref Unsafe.Add(ref wi, 8))"))
                         {
-                            string output = o == 0 ? "o0" : $"o0 + {o}";
-                            w.Line($"Unsafe.Add(ref output, {Offset(m, "Outputs", output)}) = Unsafe.Add(ref bias, {output}) + Vector256.Sum(a_{m}_{o});");
+                            EmitForwardStep(w, nb, ob, "xi", "wi", 0, mask: false);
+                        }
+
+                        if (plan.TailLanes > 0)
+                        {
+                            w.Line($"// Inputs {s.Inputs - Lanes} … {s.Inputs - 1}, the lanes already summed masked off.");
+                            using (w.OpenBare())
+                            {
+                                EmitForwardStep(w, nb, ob, "x", "w", s.Inputs - Lanes, mask: true);
+                            }
+                        }
+
+                        w.Line();
+                        for (int m = 0; m < nb; m++)
+                        {
+                            for (int o = 0; o < ob; o++)
+                            {
+                                string output = o == 0 ? "o0" : $"o0 + {o}";
+                                w.Line($"Unsafe.Add(ref y, {Offset(m, "Outputs", output)}) = Unsafe.Add(ref bias, {output}) + Vector256.Sum(a_{m}_{o});");
+                            }
                         }
                     }
                 }
@@ -452,11 +443,12 @@ public sealed partial class DenseGenerator
             int nb = k.SampleBlock, jb = k.VectorBlock;
             int blocks = Ceiling(s.Inputs, k.BlockInputs);
             w.Line("/// <summary>");
-            w.Line($"/// {(nb == 1 ? "One sample's" : $"{nb} samples'")} input gradients: <c>inputGrad[m,i] = Σ_o weights[o,i] · outputGrad[m,o]</c>{(nb == 1 ? string.Empty : $" for m &lt; {nb}")}.");
+            w.Line($"/// The input gradients of <paramref name=\"{(nb == 1 ? "samples" : "sampleBlocks")}\"/>{(nb == 1 ? string.Empty : $" blocks of {nb}")} samples: <c>inputGrad[m,i] = Σ_o weights[o,i] · outputGrad[m,o]</c>.");
             w.Line("/// </summary>");
             w.Line("/// <remarks>");
             w.Line($"/// Blocks of {nb} sample(s) × {k.BlockInputs} inputs: {k.Accumulators} Vector256 accumulators walk the {s.Outputs} weight rows, adding the broadcast");
-            w.Line($"/// output gradient times {jb} weight vector(s) per row, and are stored once.");
+            w.Line($"/// output gradient times {jb} weight vector(s) per row, and are stored once. Input blocks in the outer loop and samples in");
+            w.Line($"/// the inner one: a block's {k.BlockInputs}-column strip of the weights stays in L1 for every sample.");
             if (s.Inputs % k.BlockInputs != 0)
             {
                 w.Line($"/// {s.Inputs} is not a multiple of {k.BlockInputs}: the last block overlaps the previous one, recomputing identical values.");
@@ -464,38 +456,43 @@ public sealed partial class DenseGenerator
 
             w.Line("/// </remarks>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Open($"private static void {k.MethodName}(ref float outputGrad, ref float weights, ref float inputGrad)"))
+            string count = nb == 1 ? "samples" : "sampleBlocks";
+            using (w.Open($"private static void {k.MethodName}(ref float outputGrad, ref float weights, ref float inputGrad, int {count})"))
             {
                 using (w.Open($"for (int inputBlock = 0; inputBlock < {blocks}; inputBlock++)"))
                 {
                     w.Line($"int i0 = {BlockStart("inputBlock", k.BlockInputs, s.Inputs)};");
-                    w.Line("ref float w = ref Unsafe.Add(ref weights, i0);");
-                    w.Line("// Accumulator a_m_v: sample m, inputs i0+8v … i0+8v+7.");
-                    for (int m = 0; m < nb; m++)
+                    w.Line("ref float dy = ref outputGrad, dx = ref inputGrad;");
+                    using (w.Open($"for (int block = 0; block < {count}; block++, dy = ref Unsafe.Add(ref dy, {Count(nb, "Outputs")}), dx = ref Unsafe.Add(ref dx, {Count(nb, "Inputs")}))"))
                     {
-                        w.Line($"Vector256<float> {string.Join(", ", Range(jb).Select(v => $"a_{m}_{v} = Vector256<float>.Zero"))};");
-                    }
-
-                    using (w.Open("for (int o = 0; o < Outputs; o++)"))
-                    {
-                        w.Line($"Vector256<float> {string.Join(", ", Range(jb).Select(v => $"w_{v} = Vector256.LoadUnsafe(ref w{(v == 0 ? string.Empty : $", {v * Lanes}")})"))};");
-                        w.Line("Vector256<float> g;");
+                        w.Line("ref float w = ref Unsafe.Add(ref weights, i0);");
+                        w.Line("// Accumulator a_m_v: sample m, inputs i0+8v … i0+8v+7.");
                         for (int m = 0; m < nb; m++)
                         {
-                            w.Line($"g = Vector256.Create(Unsafe.Add(ref outputGrad, {Offset(m, "Outputs", "o")}));");
-                            w.Line(string.Join(" ", Range(jb).Select(v => $"a_{m}_{v} = {Support}.MultiplyAdd(w_{v}, g, a_{m}_{v});")));
+                            w.Line($"Vector256<float> {string.Join(", ", Range(jb).Select(v => $"a_{m}_{v} = Vector256<float>.Zero"))};");
                         }
 
-                        w.Line("w = ref Unsafe.Add(ref w, Inputs);");
-                    }
-
-                    w.Line();
-                    for (int m = 0; m < nb; m++)
-                    {
-                        for (int v = 0; v < jb; v++)
+                        using (w.Open("for (int o = 0; o < Outputs; o++)"))
                         {
-                            string offset = Offset(m, "Inputs", v == 0 ? "i0" : $"i0 + {v * Lanes}");
-                            w.Line($"a_{m}_{v}.StoreUnsafe(ref inputGrad, {(offset == "i0" ? "(nuint)i0" : $"(nuint)({offset})")});");
+                            w.Line($"Vector256<float> {string.Join(", ", Range(jb).Select(v => $"w_{v} = Vector256.LoadUnsafe(ref w{(v == 0 ? string.Empty : $", {v * Lanes}")})"))};");
+                            w.Line("Vector256<float> g;");
+                            for (int m = 0; m < nb; m++)
+                            {
+                                w.Line($"g = Vector256.Create(Unsafe.Add(ref dy, {Offset(m, "Outputs", "o")}));");
+                                w.Line(string.Join(" ", Range(jb).Select(v => $"a_{m}_{v} = {Support}.MultiplyAdd(w_{v}, g, a_{m}_{v});")));
+                            }
+
+                            w.Line("w = ref Unsafe.Add(ref w, Inputs);");
+                        }
+
+                        w.Line();
+                        for (int m = 0; m < nb; m++)
+                        {
+                            for (int v = 0; v < jb; v++)
+                            {
+                                string offset = Offset(m, "Inputs", v == 0 ? "i0" : $"i0 + {v * Lanes}");
+                                w.Line($"a_{m}_{v}.StoreUnsafe(ref dx, {(offset == "i0" ? "(nuint)i0" : $"(nuint)({offset})")});");
+                            }
                         }
                     }
                 }
@@ -579,6 +576,8 @@ public sealed partial class DenseGenerator
         }
 
         /// <summary><c>m·stride + index</c>, written without the zero and unit factors.</summary>
+        private static string Count(int samples, string length) => samples == 1 ? length : $"{samples} * {length}";
+
         private static string Offset(int m, string stride, string index) => m switch
         {
             0 => index,

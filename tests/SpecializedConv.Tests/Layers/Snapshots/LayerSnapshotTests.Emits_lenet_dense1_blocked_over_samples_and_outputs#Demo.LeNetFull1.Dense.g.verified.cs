@@ -107,16 +107,12 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            int n = 0;
-            // 2 samples at a time share every weight load; the last batch mod 2 go one by one.
-            for (; n + 2 <= batch; n += 2)
+            // 2 samples at a time share every weight load; the last batch mod 2 go one at a time.
+            int blocks = batch / 2;
+            ForwardSamples2(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output), blocks);
+            if (batch % 2 != 0)
             {
-                ForwardSamples2(ref MemoryMarshal.GetReference(input.Slice(n * InputLength, 2 * InputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, 2 * OutputLength)));
-            }
-
-            for (; n < batch; n++)
-            {
-                ForwardSample(ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));
+                ForwardSample(ref MemoryMarshal.GetReference(input.Slice(blocks * 2 * InputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(blocks * 2 * OutputLength)), batch % 2);
             }
         }
 
@@ -132,16 +128,12 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            int n = 0;
-            // 2 samples at a time share every weight load; the last batch mod 2 go one by one.
-            for (; n + 2 <= batch; n += 2)
+            // 4 samples at a time share every weight load; the last batch mod 4 go one at a time.
+            int blocks = batch / 4;
+            BackwardDataSamples4(ref MemoryMarshal.GetReference(outputGrad), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad), blocks);
+            if (batch % 4 != 0)
             {
-                BackwardDataSamples2(ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, 2 * OutputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, 2 * InputLength)));
-            }
-
-            for (; n < batch; n++)
-            {
-                BackwardDataSample(ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, InputLength)));
+                BackwardDataSample(ref MemoryMarshal.GetReference(outputGrad.Slice(blocks * 4 * OutputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(blocks * 4 * InputLength)), batch % 4);
             }
         }
 
@@ -174,186 +166,217 @@ namespace SpecializedConv.Generated
         }
 
         /// <summary>
-        /// 2 samples' outputs: <c>output[m,o] = bias[o] + Σ_i weights[o,i] · input[m,i]</c> for m &lt; 2.
+        /// The outputs of <paramref name="sampleBlocks"/> blocks of 2 samples: <c>output[m,o] = bias[o] + Σ_i weights[o,i] · input[m,i]</c>.
         /// </summary>
         /// <remarks>
         /// Blocks of 2 sample(s) × 6 output(s): 12 Vector256 accumulators, each holding 8 partial sums of one dot product, over the
         /// 32 input vectors; each input vector is loaded once per block and each weight vector once per 2 sample(s).
+        /// Output blocks in the outer loop and samples in the inner one: a block's 6 weight row(s) stay in L1 for every sample.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardSamples2(ref float input, ref float weights, ref float bias, ref float output)
+        private static void ForwardSamples2(ref float input, ref float weights, ref float bias, ref float output, int sampleBlocks)
         {
             for (int outputBlock = 0; outputBlock < 20; outputBlock++)
             {
                 int o0 = outputBlock * 6;
                 ref float w = ref Unsafe.Add(ref weights, o0 * Inputs);
-                // Accumulator a_m_o: sample m, output o0+o.
-                Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero, a_0_4 = Vector256<float>.Zero, a_0_5 = Vector256<float>.Zero;
-                Vector256<float> a_1_0 = Vector256<float>.Zero, a_1_1 = Vector256<float>.Zero, a_1_2 = Vector256<float>.Zero, a_1_3 = Vector256<float>.Zero, a_1_4 = Vector256<float>.Zero, a_1_5 = Vector256<float>.Zero;
-                ref float xi = ref input, wi = ref w;
-                for (int i = 0; i < 256; i += 8, xi = ref Unsafe.Add(ref xi, 8), wi = ref Unsafe.Add(ref wi, 8))
+                ref float x = ref input, y = ref output;
+                for (int block = 0; block < sampleBlocks; block++, x = ref Unsafe.Add(ref x, 2 * Inputs), y = ref Unsafe.Add(ref y, 2 * Outputs))
                 {
-                    Vector256<float> x_0 = Vector256.LoadUnsafe(ref xi, 0), x_1 = Vector256.LoadUnsafe(ref xi, Inputs);
-                    Vector256<float> wo;
-                    wo = Vector256.LoadUnsafe(ref wi, 0);
-                    a_0_0 = KernelSupport.MultiplyAdd(x_0, wo, a_0_0); a_1_0 = KernelSupport.MultiplyAdd(x_1, wo, a_1_0);
-                    wo = Vector256.LoadUnsafe(ref wi, Inputs);
-                    a_0_1 = KernelSupport.MultiplyAdd(x_0, wo, a_0_1); a_1_1 = KernelSupport.MultiplyAdd(x_1, wo, a_1_1);
-                    wo = Vector256.LoadUnsafe(ref wi, 2 * Inputs);
-                    a_0_2 = KernelSupport.MultiplyAdd(x_0, wo, a_0_2); a_1_2 = KernelSupport.MultiplyAdd(x_1, wo, a_1_2);
-                    wo = Vector256.LoadUnsafe(ref wi, 3 * Inputs);
-                    a_0_3 = KernelSupport.MultiplyAdd(x_0, wo, a_0_3); a_1_3 = KernelSupport.MultiplyAdd(x_1, wo, a_1_3);
-                    wo = Vector256.LoadUnsafe(ref wi, 4 * Inputs);
-                    a_0_4 = KernelSupport.MultiplyAdd(x_0, wo, a_0_4); a_1_4 = KernelSupport.MultiplyAdd(x_1, wo, a_1_4);
-                    wo = Vector256.LoadUnsafe(ref wi, 5 * Inputs);
-                    a_0_5 = KernelSupport.MultiplyAdd(x_0, wo, a_0_5); a_1_5 = KernelSupport.MultiplyAdd(x_1, wo, a_1_5);
-                }
+                    // Accumulator a_m_o: sample m, output o0+o.
+                    Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero, a_0_4 = Vector256<float>.Zero, a_0_5 = Vector256<float>.Zero;
+                    Vector256<float> a_1_0 = Vector256<float>.Zero, a_1_1 = Vector256<float>.Zero, a_1_2 = Vector256<float>.Zero, a_1_3 = Vector256<float>.Zero, a_1_4 = Vector256<float>.Zero, a_1_5 = Vector256<float>.Zero;
+                    ref float xi = ref x, wi = ref w;
+                    for (int i = 0; i < 256; i += 8, xi = ref Unsafe.Add(ref xi, 8), wi = ref Unsafe.Add(ref wi, 8))
+                    {
+                        Vector256<float> x_0 = Vector256.LoadUnsafe(ref xi, 0), x_1 = Vector256.LoadUnsafe(ref xi, Inputs);
+                        Vector256<float> wo;
+                        wo = Vector256.LoadUnsafe(ref wi, 0);
+                        a_0_0 = KernelSupport.MultiplyAdd(x_0, wo, a_0_0); a_1_0 = KernelSupport.MultiplyAdd(x_1, wo, a_1_0);
+                        wo = Vector256.LoadUnsafe(ref wi, Inputs);
+                        a_0_1 = KernelSupport.MultiplyAdd(x_0, wo, a_0_1); a_1_1 = KernelSupport.MultiplyAdd(x_1, wo, a_1_1);
+                        wo = Vector256.LoadUnsafe(ref wi, 2 * Inputs);
+                        a_0_2 = KernelSupport.MultiplyAdd(x_0, wo, a_0_2); a_1_2 = KernelSupport.MultiplyAdd(x_1, wo, a_1_2);
+                        wo = Vector256.LoadUnsafe(ref wi, 3 * Inputs);
+                        a_0_3 = KernelSupport.MultiplyAdd(x_0, wo, a_0_3); a_1_3 = KernelSupport.MultiplyAdd(x_1, wo, a_1_3);
+                        wo = Vector256.LoadUnsafe(ref wi, 4 * Inputs);
+                        a_0_4 = KernelSupport.MultiplyAdd(x_0, wo, a_0_4); a_1_4 = KernelSupport.MultiplyAdd(x_1, wo, a_1_4);
+                        wo = Vector256.LoadUnsafe(ref wi, 5 * Inputs);
+                        a_0_5 = KernelSupport.MultiplyAdd(x_0, wo, a_0_5); a_1_5 = KernelSupport.MultiplyAdd(x_1, wo, a_1_5);
+                    }
 
-                Unsafe.Add(ref output, o0) = Unsafe.Add(ref bias, o0) + Vector256.Sum(a_0_0);
-                Unsafe.Add(ref output, o0 + 1) = Unsafe.Add(ref bias, o0 + 1) + Vector256.Sum(a_0_1);
-                Unsafe.Add(ref output, o0 + 2) = Unsafe.Add(ref bias, o0 + 2) + Vector256.Sum(a_0_2);
-                Unsafe.Add(ref output, o0 + 3) = Unsafe.Add(ref bias, o0 + 3) + Vector256.Sum(a_0_3);
-                Unsafe.Add(ref output, o0 + 4) = Unsafe.Add(ref bias, o0 + 4) + Vector256.Sum(a_0_4);
-                Unsafe.Add(ref output, o0 + 5) = Unsafe.Add(ref bias, o0 + 5) + Vector256.Sum(a_0_5);
-                Unsafe.Add(ref output, Outputs + o0) = Unsafe.Add(ref bias, o0) + Vector256.Sum(a_1_0);
-                Unsafe.Add(ref output, Outputs + o0 + 1) = Unsafe.Add(ref bias, o0 + 1) + Vector256.Sum(a_1_1);
-                Unsafe.Add(ref output, Outputs + o0 + 2) = Unsafe.Add(ref bias, o0 + 2) + Vector256.Sum(a_1_2);
-                Unsafe.Add(ref output, Outputs + o0 + 3) = Unsafe.Add(ref bias, o0 + 3) + Vector256.Sum(a_1_3);
-                Unsafe.Add(ref output, Outputs + o0 + 4) = Unsafe.Add(ref bias, o0 + 4) + Vector256.Sum(a_1_4);
-                Unsafe.Add(ref output, Outputs + o0 + 5) = Unsafe.Add(ref bias, o0 + 5) + Vector256.Sum(a_1_5);
+                    Unsafe.Add(ref y, o0) = Unsafe.Add(ref bias, o0) + Vector256.Sum(a_0_0);
+                    Unsafe.Add(ref y, o0 + 1) = Unsafe.Add(ref bias, o0 + 1) + Vector256.Sum(a_0_1);
+                    Unsafe.Add(ref y, o0 + 2) = Unsafe.Add(ref bias, o0 + 2) + Vector256.Sum(a_0_2);
+                    Unsafe.Add(ref y, o0 + 3) = Unsafe.Add(ref bias, o0 + 3) + Vector256.Sum(a_0_3);
+                    Unsafe.Add(ref y, o0 + 4) = Unsafe.Add(ref bias, o0 + 4) + Vector256.Sum(a_0_4);
+                    Unsafe.Add(ref y, o0 + 5) = Unsafe.Add(ref bias, o0 + 5) + Vector256.Sum(a_0_5);
+                    Unsafe.Add(ref y, Outputs + o0) = Unsafe.Add(ref bias, o0) + Vector256.Sum(a_1_0);
+                    Unsafe.Add(ref y, Outputs + o0 + 1) = Unsafe.Add(ref bias, o0 + 1) + Vector256.Sum(a_1_1);
+                    Unsafe.Add(ref y, Outputs + o0 + 2) = Unsafe.Add(ref bias, o0 + 2) + Vector256.Sum(a_1_2);
+                    Unsafe.Add(ref y, Outputs + o0 + 3) = Unsafe.Add(ref bias, o0 + 3) + Vector256.Sum(a_1_3);
+                    Unsafe.Add(ref y, Outputs + o0 + 4) = Unsafe.Add(ref bias, o0 + 4) + Vector256.Sum(a_1_4);
+                    Unsafe.Add(ref y, Outputs + o0 + 5) = Unsafe.Add(ref bias, o0 + 5) + Vector256.Sum(a_1_5);
+                }
             }
         }
 
         /// <summary>
-        /// One sample's outputs: <c>output[m,o] = bias[o] + Σ_i weights[o,i] · input[m,i]</c>.
+        /// The outputs of <paramref name="samples"/> samples: <c>output[m,o] = bias[o] + Σ_i weights[o,i] · input[m,i]</c>.
         /// </summary>
         /// <remarks>
         /// Blocks of 1 sample(s) × 12 output(s): 12 Vector256 accumulators, each holding 8 partial sums of one dot product, over the
         /// 32 input vectors; each input vector is loaded once per block and each weight vector once per 1 sample(s).
+        /// Output blocks in the outer loop and samples in the inner one: a block's 12 weight row(s) stay in L1 for every sample.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardSample(ref float input, ref float weights, ref float bias, ref float output)
+        private static void ForwardSample(ref float input, ref float weights, ref float bias, ref float output, int samples)
         {
             for (int outputBlock = 0; outputBlock < 10; outputBlock++)
             {
                 int o0 = outputBlock * 12;
                 ref float w = ref Unsafe.Add(ref weights, o0 * Inputs);
-                // Accumulator a_m_o: sample m, output o0+o.
-                Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero, a_0_4 = Vector256<float>.Zero, a_0_5 = Vector256<float>.Zero, a_0_6 = Vector256<float>.Zero, a_0_7 = Vector256<float>.Zero, a_0_8 = Vector256<float>.Zero, a_0_9 = Vector256<float>.Zero, a_0_10 = Vector256<float>.Zero, a_0_11 = Vector256<float>.Zero;
-                ref float xi = ref input, wi = ref w;
-                for (int i = 0; i < 256; i += 8, xi = ref Unsafe.Add(ref xi, 8), wi = ref Unsafe.Add(ref wi, 8))
+                ref float x = ref input, y = ref output;
+                for (int block = 0; block < samples; block++, x = ref Unsafe.Add(ref x, Inputs), y = ref Unsafe.Add(ref y, Outputs))
                 {
-                    Vector256<float> x_0 = Vector256.LoadUnsafe(ref xi, 0);
-                    Vector256<float> wo;
-                    wo = Vector256.LoadUnsafe(ref wi, 0);
-                    a_0_0 = KernelSupport.MultiplyAdd(x_0, wo, a_0_0);
-                    wo = Vector256.LoadUnsafe(ref wi, Inputs);
-                    a_0_1 = KernelSupport.MultiplyAdd(x_0, wo, a_0_1);
-                    wo = Vector256.LoadUnsafe(ref wi, 2 * Inputs);
-                    a_0_2 = KernelSupport.MultiplyAdd(x_0, wo, a_0_2);
-                    wo = Vector256.LoadUnsafe(ref wi, 3 * Inputs);
-                    a_0_3 = KernelSupport.MultiplyAdd(x_0, wo, a_0_3);
-                    wo = Vector256.LoadUnsafe(ref wi, 4 * Inputs);
-                    a_0_4 = KernelSupport.MultiplyAdd(x_0, wo, a_0_4);
-                    wo = Vector256.LoadUnsafe(ref wi, 5 * Inputs);
-                    a_0_5 = KernelSupport.MultiplyAdd(x_0, wo, a_0_5);
-                    wo = Vector256.LoadUnsafe(ref wi, 6 * Inputs);
-                    a_0_6 = KernelSupport.MultiplyAdd(x_0, wo, a_0_6);
-                    wo = Vector256.LoadUnsafe(ref wi, 7 * Inputs);
-                    a_0_7 = KernelSupport.MultiplyAdd(x_0, wo, a_0_7);
-                    wo = Vector256.LoadUnsafe(ref wi, 8 * Inputs);
-                    a_0_8 = KernelSupport.MultiplyAdd(x_0, wo, a_0_8);
-                    wo = Vector256.LoadUnsafe(ref wi, 9 * Inputs);
-                    a_0_9 = KernelSupport.MultiplyAdd(x_0, wo, a_0_9);
-                    wo = Vector256.LoadUnsafe(ref wi, 10 * Inputs);
-                    a_0_10 = KernelSupport.MultiplyAdd(x_0, wo, a_0_10);
-                    wo = Vector256.LoadUnsafe(ref wi, 11 * Inputs);
-                    a_0_11 = KernelSupport.MultiplyAdd(x_0, wo, a_0_11);
-                }
+                    // Accumulator a_m_o: sample m, output o0+o.
+                    Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero, a_0_4 = Vector256<float>.Zero, a_0_5 = Vector256<float>.Zero, a_0_6 = Vector256<float>.Zero, a_0_7 = Vector256<float>.Zero, a_0_8 = Vector256<float>.Zero, a_0_9 = Vector256<float>.Zero, a_0_10 = Vector256<float>.Zero, a_0_11 = Vector256<float>.Zero;
+                    ref float xi = ref x, wi = ref w;
+                    for (int i = 0; i < 256; i += 8, xi = ref Unsafe.Add(ref xi, 8), wi = ref Unsafe.Add(ref wi, 8))
+                    {
+                        Vector256<float> x_0 = Vector256.LoadUnsafe(ref xi, 0);
+                        Vector256<float> wo;
+                        wo = Vector256.LoadUnsafe(ref wi, 0);
+                        a_0_0 = KernelSupport.MultiplyAdd(x_0, wo, a_0_0);
+                        wo = Vector256.LoadUnsafe(ref wi, Inputs);
+                        a_0_1 = KernelSupport.MultiplyAdd(x_0, wo, a_0_1);
+                        wo = Vector256.LoadUnsafe(ref wi, 2 * Inputs);
+                        a_0_2 = KernelSupport.MultiplyAdd(x_0, wo, a_0_2);
+                        wo = Vector256.LoadUnsafe(ref wi, 3 * Inputs);
+                        a_0_3 = KernelSupport.MultiplyAdd(x_0, wo, a_0_3);
+                        wo = Vector256.LoadUnsafe(ref wi, 4 * Inputs);
+                        a_0_4 = KernelSupport.MultiplyAdd(x_0, wo, a_0_4);
+                        wo = Vector256.LoadUnsafe(ref wi, 5 * Inputs);
+                        a_0_5 = KernelSupport.MultiplyAdd(x_0, wo, a_0_5);
+                        wo = Vector256.LoadUnsafe(ref wi, 6 * Inputs);
+                        a_0_6 = KernelSupport.MultiplyAdd(x_0, wo, a_0_6);
+                        wo = Vector256.LoadUnsafe(ref wi, 7 * Inputs);
+                        a_0_7 = KernelSupport.MultiplyAdd(x_0, wo, a_0_7);
+                        wo = Vector256.LoadUnsafe(ref wi, 8 * Inputs);
+                        a_0_8 = KernelSupport.MultiplyAdd(x_0, wo, a_0_8);
+                        wo = Vector256.LoadUnsafe(ref wi, 9 * Inputs);
+                        a_0_9 = KernelSupport.MultiplyAdd(x_0, wo, a_0_9);
+                        wo = Vector256.LoadUnsafe(ref wi, 10 * Inputs);
+                        a_0_10 = KernelSupport.MultiplyAdd(x_0, wo, a_0_10);
+                        wo = Vector256.LoadUnsafe(ref wi, 11 * Inputs);
+                        a_0_11 = KernelSupport.MultiplyAdd(x_0, wo, a_0_11);
+                    }
 
-                Unsafe.Add(ref output, o0) = Unsafe.Add(ref bias, o0) + Vector256.Sum(a_0_0);
-                Unsafe.Add(ref output, o0 + 1) = Unsafe.Add(ref bias, o0 + 1) + Vector256.Sum(a_0_1);
-                Unsafe.Add(ref output, o0 + 2) = Unsafe.Add(ref bias, o0 + 2) + Vector256.Sum(a_0_2);
-                Unsafe.Add(ref output, o0 + 3) = Unsafe.Add(ref bias, o0 + 3) + Vector256.Sum(a_0_3);
-                Unsafe.Add(ref output, o0 + 4) = Unsafe.Add(ref bias, o0 + 4) + Vector256.Sum(a_0_4);
-                Unsafe.Add(ref output, o0 + 5) = Unsafe.Add(ref bias, o0 + 5) + Vector256.Sum(a_0_5);
-                Unsafe.Add(ref output, o0 + 6) = Unsafe.Add(ref bias, o0 + 6) + Vector256.Sum(a_0_6);
-                Unsafe.Add(ref output, o0 + 7) = Unsafe.Add(ref bias, o0 + 7) + Vector256.Sum(a_0_7);
-                Unsafe.Add(ref output, o0 + 8) = Unsafe.Add(ref bias, o0 + 8) + Vector256.Sum(a_0_8);
-                Unsafe.Add(ref output, o0 + 9) = Unsafe.Add(ref bias, o0 + 9) + Vector256.Sum(a_0_9);
-                Unsafe.Add(ref output, o0 + 10) = Unsafe.Add(ref bias, o0 + 10) + Vector256.Sum(a_0_10);
-                Unsafe.Add(ref output, o0 + 11) = Unsafe.Add(ref bias, o0 + 11) + Vector256.Sum(a_0_11);
+                    Unsafe.Add(ref y, o0) = Unsafe.Add(ref bias, o0) + Vector256.Sum(a_0_0);
+                    Unsafe.Add(ref y, o0 + 1) = Unsafe.Add(ref bias, o0 + 1) + Vector256.Sum(a_0_1);
+                    Unsafe.Add(ref y, o0 + 2) = Unsafe.Add(ref bias, o0 + 2) + Vector256.Sum(a_0_2);
+                    Unsafe.Add(ref y, o0 + 3) = Unsafe.Add(ref bias, o0 + 3) + Vector256.Sum(a_0_3);
+                    Unsafe.Add(ref y, o0 + 4) = Unsafe.Add(ref bias, o0 + 4) + Vector256.Sum(a_0_4);
+                    Unsafe.Add(ref y, o0 + 5) = Unsafe.Add(ref bias, o0 + 5) + Vector256.Sum(a_0_5);
+                    Unsafe.Add(ref y, o0 + 6) = Unsafe.Add(ref bias, o0 + 6) + Vector256.Sum(a_0_6);
+                    Unsafe.Add(ref y, o0 + 7) = Unsafe.Add(ref bias, o0 + 7) + Vector256.Sum(a_0_7);
+                    Unsafe.Add(ref y, o0 + 8) = Unsafe.Add(ref bias, o0 + 8) + Vector256.Sum(a_0_8);
+                    Unsafe.Add(ref y, o0 + 9) = Unsafe.Add(ref bias, o0 + 9) + Vector256.Sum(a_0_9);
+                    Unsafe.Add(ref y, o0 + 10) = Unsafe.Add(ref bias, o0 + 10) + Vector256.Sum(a_0_10);
+                    Unsafe.Add(ref y, o0 + 11) = Unsafe.Add(ref bias, o0 + 11) + Vector256.Sum(a_0_11);
+                }
             }
         }
 
         /// <summary>
-        /// 2 samples' input gradients: <c>inputGrad[m,i] = Σ_o weights[o,i] · outputGrad[m,o]</c> for m &lt; 2.
+        /// The input gradients of <paramref name="sampleBlocks"/> blocks of 4 samples: <c>inputGrad[m,i] = Σ_o weights[o,i] · outputGrad[m,o]</c>.
         /// </summary>
         /// <remarks>
-        /// Blocks of 2 sample(s) × 32 inputs: 8 Vector256 accumulators walk the 120 weight rows, adding the broadcast
-        /// output gradient times 4 weight vector(s) per row, and are stored once.
+        /// Blocks of 4 sample(s) × 24 inputs: 12 Vector256 accumulators walk the 120 weight rows, adding the broadcast
+        /// output gradient times 3 weight vector(s) per row, and are stored once. Input blocks in the outer loop and samples in
+        /// the inner one: a block's 24-column strip of the weights stays in L1 for every sample.
+        /// 256 is not a multiple of 24: the last block overlaps the previous one, recomputing identical values.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BackwardDataSamples2(ref float outputGrad, ref float weights, ref float inputGrad)
+        private static void BackwardDataSamples4(ref float outputGrad, ref float weights, ref float inputGrad, int sampleBlocks)
         {
-            for (int inputBlock = 0; inputBlock < 8; inputBlock++)
+            for (int inputBlock = 0; inputBlock < 11; inputBlock++)
             {
-                int i0 = inputBlock * 32;
-                ref float w = ref Unsafe.Add(ref weights, i0);
-                // Accumulator a_m_v: sample m, inputs i0+8v … i0+8v+7.
-                Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero;
-                Vector256<float> a_1_0 = Vector256<float>.Zero, a_1_1 = Vector256<float>.Zero, a_1_2 = Vector256<float>.Zero, a_1_3 = Vector256<float>.Zero;
-                for (int o = 0; o < Outputs; o++)
+                int i0 = Math.Min(inputBlock * 24, 232);
+                ref float dy = ref outputGrad, dx = ref inputGrad;
+                for (int block = 0; block < sampleBlocks; block++, dy = ref Unsafe.Add(ref dy, 4 * Outputs), dx = ref Unsafe.Add(ref dx, 4 * Inputs))
                 {
-                    Vector256<float> w_0 = Vector256.LoadUnsafe(ref w), w_1 = Vector256.LoadUnsafe(ref w, 8), w_2 = Vector256.LoadUnsafe(ref w, 16), w_3 = Vector256.LoadUnsafe(ref w, 24);
-                    Vector256<float> g;
-                    g = Vector256.Create(Unsafe.Add(ref outputGrad, o));
-                    a_0_0 = KernelSupport.MultiplyAdd(w_0, g, a_0_0); a_0_1 = KernelSupport.MultiplyAdd(w_1, g, a_0_1); a_0_2 = KernelSupport.MultiplyAdd(w_2, g, a_0_2); a_0_3 = KernelSupport.MultiplyAdd(w_3, g, a_0_3);
-                    g = Vector256.Create(Unsafe.Add(ref outputGrad, Outputs + o));
-                    a_1_0 = KernelSupport.MultiplyAdd(w_0, g, a_1_0); a_1_1 = KernelSupport.MultiplyAdd(w_1, g, a_1_1); a_1_2 = KernelSupport.MultiplyAdd(w_2, g, a_1_2); a_1_3 = KernelSupport.MultiplyAdd(w_3, g, a_1_3);
-                    w = ref Unsafe.Add(ref w, Inputs);
-                }
+                    ref float w = ref Unsafe.Add(ref weights, i0);
+                    // Accumulator a_m_v: sample m, inputs i0+8v … i0+8v+7.
+                    Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero;
+                    Vector256<float> a_1_0 = Vector256<float>.Zero, a_1_1 = Vector256<float>.Zero, a_1_2 = Vector256<float>.Zero;
+                    Vector256<float> a_2_0 = Vector256<float>.Zero, a_2_1 = Vector256<float>.Zero, a_2_2 = Vector256<float>.Zero;
+                    Vector256<float> a_3_0 = Vector256<float>.Zero, a_3_1 = Vector256<float>.Zero, a_3_2 = Vector256<float>.Zero;
+                    for (int o = 0; o < Outputs; o++)
+                    {
+                        Vector256<float> w_0 = Vector256.LoadUnsafe(ref w), w_1 = Vector256.LoadUnsafe(ref w, 8), w_2 = Vector256.LoadUnsafe(ref w, 16);
+                        Vector256<float> g;
+                        g = Vector256.Create(Unsafe.Add(ref dy, o));
+                        a_0_0 = KernelSupport.MultiplyAdd(w_0, g, a_0_0); a_0_1 = KernelSupport.MultiplyAdd(w_1, g, a_0_1); a_0_2 = KernelSupport.MultiplyAdd(w_2, g, a_0_2);
+                        g = Vector256.Create(Unsafe.Add(ref dy, Outputs + o));
+                        a_1_0 = KernelSupport.MultiplyAdd(w_0, g, a_1_0); a_1_1 = KernelSupport.MultiplyAdd(w_1, g, a_1_1); a_1_2 = KernelSupport.MultiplyAdd(w_2, g, a_1_2);
+                        g = Vector256.Create(Unsafe.Add(ref dy, (2 * Outputs) + o));
+                        a_2_0 = KernelSupport.MultiplyAdd(w_0, g, a_2_0); a_2_1 = KernelSupport.MultiplyAdd(w_1, g, a_2_1); a_2_2 = KernelSupport.MultiplyAdd(w_2, g, a_2_2);
+                        g = Vector256.Create(Unsafe.Add(ref dy, (3 * Outputs) + o));
+                        a_3_0 = KernelSupport.MultiplyAdd(w_0, g, a_3_0); a_3_1 = KernelSupport.MultiplyAdd(w_1, g, a_3_1); a_3_2 = KernelSupport.MultiplyAdd(w_2, g, a_3_2);
+                        w = ref Unsafe.Add(ref w, Inputs);
+                    }
 
-                a_0_0.StoreUnsafe(ref inputGrad, (nuint)i0);
-                a_0_1.StoreUnsafe(ref inputGrad, (nuint)(i0 + 8));
-                a_0_2.StoreUnsafe(ref inputGrad, (nuint)(i0 + 16));
-                a_0_3.StoreUnsafe(ref inputGrad, (nuint)(i0 + 24));
-                a_1_0.StoreUnsafe(ref inputGrad, (nuint)(Inputs + i0));
-                a_1_1.StoreUnsafe(ref inputGrad, (nuint)(Inputs + i0 + 8));
-                a_1_2.StoreUnsafe(ref inputGrad, (nuint)(Inputs + i0 + 16));
-                a_1_3.StoreUnsafe(ref inputGrad, (nuint)(Inputs + i0 + 24));
+                    a_0_0.StoreUnsafe(ref dx, (nuint)i0);
+                    a_0_1.StoreUnsafe(ref dx, (nuint)(i0 + 8));
+                    a_0_2.StoreUnsafe(ref dx, (nuint)(i0 + 16));
+                    a_1_0.StoreUnsafe(ref dx, (nuint)(Inputs + i0));
+                    a_1_1.StoreUnsafe(ref dx, (nuint)(Inputs + i0 + 8));
+                    a_1_2.StoreUnsafe(ref dx, (nuint)(Inputs + i0 + 16));
+                    a_2_0.StoreUnsafe(ref dx, (nuint)((2 * Inputs) + i0));
+                    a_2_1.StoreUnsafe(ref dx, (nuint)((2 * Inputs) + i0 + 8));
+                    a_2_2.StoreUnsafe(ref dx, (nuint)((2 * Inputs) + i0 + 16));
+                    a_3_0.StoreUnsafe(ref dx, (nuint)((3 * Inputs) + i0));
+                    a_3_1.StoreUnsafe(ref dx, (nuint)((3 * Inputs) + i0 + 8));
+                    a_3_2.StoreUnsafe(ref dx, (nuint)((3 * Inputs) + i0 + 16));
+                }
             }
         }
 
         /// <summary>
-        /// One sample's input gradients: <c>inputGrad[m,i] = Σ_o weights[o,i] · outputGrad[m,o]</c>.
+        /// The input gradients of <paramref name="samples"/> samples: <c>inputGrad[m,i] = Σ_o weights[o,i] · outputGrad[m,o]</c>.
         /// </summary>
         /// <remarks>
         /// Blocks of 1 sample(s) × 32 inputs: 4 Vector256 accumulators walk the 120 weight rows, adding the broadcast
-        /// output gradient times 4 weight vector(s) per row, and are stored once.
+        /// output gradient times 4 weight vector(s) per row, and are stored once. Input blocks in the outer loop and samples in
+        /// the inner one: a block's 32-column strip of the weights stays in L1 for every sample.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BackwardDataSample(ref float outputGrad, ref float weights, ref float inputGrad)
+        private static void BackwardDataSample(ref float outputGrad, ref float weights, ref float inputGrad, int samples)
         {
             for (int inputBlock = 0; inputBlock < 8; inputBlock++)
             {
                 int i0 = inputBlock * 32;
-                ref float w = ref Unsafe.Add(ref weights, i0);
-                // Accumulator a_m_v: sample m, inputs i0+8v … i0+8v+7.
-                Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero;
-                for (int o = 0; o < Outputs; o++)
+                ref float dy = ref outputGrad, dx = ref inputGrad;
+                for (int block = 0; block < samples; block++, dy = ref Unsafe.Add(ref dy, Outputs), dx = ref Unsafe.Add(ref dx, Inputs))
                 {
-                    Vector256<float> w_0 = Vector256.LoadUnsafe(ref w), w_1 = Vector256.LoadUnsafe(ref w, 8), w_2 = Vector256.LoadUnsafe(ref w, 16), w_3 = Vector256.LoadUnsafe(ref w, 24);
-                    Vector256<float> g;
-                    g = Vector256.Create(Unsafe.Add(ref outputGrad, o));
-                    a_0_0 = KernelSupport.MultiplyAdd(w_0, g, a_0_0); a_0_1 = KernelSupport.MultiplyAdd(w_1, g, a_0_1); a_0_2 = KernelSupport.MultiplyAdd(w_2, g, a_0_2); a_0_3 = KernelSupport.MultiplyAdd(w_3, g, a_0_3);
-                    w = ref Unsafe.Add(ref w, Inputs);
-                }
+                    ref float w = ref Unsafe.Add(ref weights, i0);
+                    // Accumulator a_m_v: sample m, inputs i0+8v … i0+8v+7.
+                    Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero;
+                    for (int o = 0; o < Outputs; o++)
+                    {
+                        Vector256<float> w_0 = Vector256.LoadUnsafe(ref w), w_1 = Vector256.LoadUnsafe(ref w, 8), w_2 = Vector256.LoadUnsafe(ref w, 16), w_3 = Vector256.LoadUnsafe(ref w, 24);
+                        Vector256<float> g;
+                        g = Vector256.Create(Unsafe.Add(ref dy, o));
+                        a_0_0 = KernelSupport.MultiplyAdd(w_0, g, a_0_0); a_0_1 = KernelSupport.MultiplyAdd(w_1, g, a_0_1); a_0_2 = KernelSupport.MultiplyAdd(w_2, g, a_0_2); a_0_3 = KernelSupport.MultiplyAdd(w_3, g, a_0_3);
+                        w = ref Unsafe.Add(ref w, Inputs);
+                    }
 
-                a_0_0.StoreUnsafe(ref inputGrad, (nuint)i0);
-                a_0_1.StoreUnsafe(ref inputGrad, (nuint)(i0 + 8));
-                a_0_2.StoreUnsafe(ref inputGrad, (nuint)(i0 + 16));
-                a_0_3.StoreUnsafe(ref inputGrad, (nuint)(i0 + 24));
+                    a_0_0.StoreUnsafe(ref dx, (nuint)i0);
+                    a_0_1.StoreUnsafe(ref dx, (nuint)(i0 + 8));
+                    a_0_2.StoreUnsafe(ref dx, (nuint)(i0 + 16));
+                    a_0_3.StoreUnsafe(ref dx, (nuint)(i0 + 24));
+                }
             }
         }
 

@@ -107,17 +107,7 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            int n = 0;
-            // 2 samples at a time share every weight load; the last batch mod 2 go one by one.
-            for (; n + 2 <= batch; n += 2)
-            {
-                ForwardSamples2(ref MemoryMarshal.GetReference(input.Slice(n * InputLength, 2 * InputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, 2 * OutputLength)));
-            }
-
-            for (; n < batch; n++)
-            {
-                ForwardSample(ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));
-            }
+            ForwardSample(ref MemoryMarshal.GetReference(input), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output), batch);
         }
 
         public static void BackwardData(ReadOnlySpan<float> outputGrad, ReadOnlySpan<float> weights, Span<float> inputGrad)
@@ -132,16 +122,12 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            int n = 0;
-            // 4 samples at a time share every weight load; the last batch mod 4 go one by one.
-            for (; n + 4 <= batch; n += 4)
+            // 4 samples at a time share every weight load; the last batch mod 4 go one at a time.
+            int blocks = batch / 4;
+            BackwardDataSamples4(ref MemoryMarshal.GetReference(outputGrad), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad), blocks);
+            if (batch % 4 != 0)
             {
-                BackwardDataSamples4(ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, 4 * OutputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, 4 * InputLength)));
-            }
-
-            for (; n < batch; n++)
-            {
-                BackwardDataSample(ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, InputLength)));
+                BackwardDataSample(ref MemoryMarshal.GetReference(outputGrad.Slice(blocks * 4 * OutputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(blocks * 4 * InputLength)), batch % 4);
             }
         }
 
@@ -174,80 +160,16 @@ namespace SpecializedConv.Generated
         }
 
         /// <summary>
-        /// 2 samples' outputs: <c>output[m,o] = bias[o] + Σ_i weights[o,i] · input[m,i]</c> for m &lt; 2.
-        /// </summary>
-        /// <remarks>
-        /// Blocks of 2 sample(s) × 5 output(s): 10 Vector256 accumulators, each holding 8 partial sums of one dot product, over the
-        /// 11 input vectors; each input vector is loaded once per block and each weight vector once per 2 sample(s).
-        /// 84 is not a multiple of 8: the last vector re-reads inputs 76 … 79 and masks them to zero.
-        /// </remarks>
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardSamples2(ref float input, ref float weights, ref float bias, ref float output)
-        {
-            // Lanes 0 … 3 of the last vector were summed by the main loop.
-            Vector256<float> tailMask = Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle();
-            for (int outputBlock = 0; outputBlock < 2; outputBlock++)
-            {
-                int o0 = outputBlock * 5;
-                ref float w = ref Unsafe.Add(ref weights, o0 * Inputs);
-                // Accumulator a_m_o: sample m, output o0+o.
-                Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero, a_0_4 = Vector256<float>.Zero;
-                Vector256<float> a_1_0 = Vector256<float>.Zero, a_1_1 = Vector256<float>.Zero, a_1_2 = Vector256<float>.Zero, a_1_3 = Vector256<float>.Zero, a_1_4 = Vector256<float>.Zero;
-                ref float xi = ref input, wi = ref w;
-                for (int i = 0; i < 80; i += 8, xi = ref Unsafe.Add(ref xi, 8), wi = ref Unsafe.Add(ref wi, 8))
-                {
-                    Vector256<float> x_0 = Vector256.LoadUnsafe(ref xi, 0), x_1 = Vector256.LoadUnsafe(ref xi, Inputs);
-                    Vector256<float> wo;
-                    wo = Vector256.LoadUnsafe(ref wi, 0);
-                    a_0_0 = KernelSupport.MultiplyAdd(x_0, wo, a_0_0); a_1_0 = KernelSupport.MultiplyAdd(x_1, wo, a_1_0);
-                    wo = Vector256.LoadUnsafe(ref wi, Inputs);
-                    a_0_1 = KernelSupport.MultiplyAdd(x_0, wo, a_0_1); a_1_1 = KernelSupport.MultiplyAdd(x_1, wo, a_1_1);
-                    wo = Vector256.LoadUnsafe(ref wi, 2 * Inputs);
-                    a_0_2 = KernelSupport.MultiplyAdd(x_0, wo, a_0_2); a_1_2 = KernelSupport.MultiplyAdd(x_1, wo, a_1_2);
-                    wo = Vector256.LoadUnsafe(ref wi, 3 * Inputs);
-                    a_0_3 = KernelSupport.MultiplyAdd(x_0, wo, a_0_3); a_1_3 = KernelSupport.MultiplyAdd(x_1, wo, a_1_3);
-                    wo = Vector256.LoadUnsafe(ref wi, 4 * Inputs);
-                    a_0_4 = KernelSupport.MultiplyAdd(x_0, wo, a_0_4); a_1_4 = KernelSupport.MultiplyAdd(x_1, wo, a_1_4);
-                }
-                // Inputs 76 … 83, the lanes already summed masked off.
-                {
-                    Vector256<float> x_0 = tailMask & Vector256.LoadUnsafe(ref input, 76), x_1 = tailMask & Vector256.LoadUnsafe(ref input, 76 + Inputs);
-                    Vector256<float> wo;
-                    wo = Vector256.LoadUnsafe(ref w, 76);
-                    a_0_0 = KernelSupport.MultiplyAdd(x_0, wo, a_0_0); a_1_0 = KernelSupport.MultiplyAdd(x_1, wo, a_1_0);
-                    wo = Vector256.LoadUnsafe(ref w, 76 + Inputs);
-                    a_0_1 = KernelSupport.MultiplyAdd(x_0, wo, a_0_1); a_1_1 = KernelSupport.MultiplyAdd(x_1, wo, a_1_1);
-                    wo = Vector256.LoadUnsafe(ref w, 76 + (2 * Inputs));
-                    a_0_2 = KernelSupport.MultiplyAdd(x_0, wo, a_0_2); a_1_2 = KernelSupport.MultiplyAdd(x_1, wo, a_1_2);
-                    wo = Vector256.LoadUnsafe(ref w, 76 + (3 * Inputs));
-                    a_0_3 = KernelSupport.MultiplyAdd(x_0, wo, a_0_3); a_1_3 = KernelSupport.MultiplyAdd(x_1, wo, a_1_3);
-                    wo = Vector256.LoadUnsafe(ref w, 76 + (4 * Inputs));
-                    a_0_4 = KernelSupport.MultiplyAdd(x_0, wo, a_0_4); a_1_4 = KernelSupport.MultiplyAdd(x_1, wo, a_1_4);
-                }
-
-                Unsafe.Add(ref output, o0) = Unsafe.Add(ref bias, o0) + Vector256.Sum(a_0_0);
-                Unsafe.Add(ref output, o0 + 1) = Unsafe.Add(ref bias, o0 + 1) + Vector256.Sum(a_0_1);
-                Unsafe.Add(ref output, o0 + 2) = Unsafe.Add(ref bias, o0 + 2) + Vector256.Sum(a_0_2);
-                Unsafe.Add(ref output, o0 + 3) = Unsafe.Add(ref bias, o0 + 3) + Vector256.Sum(a_0_3);
-                Unsafe.Add(ref output, o0 + 4) = Unsafe.Add(ref bias, o0 + 4) + Vector256.Sum(a_0_4);
-                Unsafe.Add(ref output, Outputs + o0) = Unsafe.Add(ref bias, o0) + Vector256.Sum(a_1_0);
-                Unsafe.Add(ref output, Outputs + o0 + 1) = Unsafe.Add(ref bias, o0 + 1) + Vector256.Sum(a_1_1);
-                Unsafe.Add(ref output, Outputs + o0 + 2) = Unsafe.Add(ref bias, o0 + 2) + Vector256.Sum(a_1_2);
-                Unsafe.Add(ref output, Outputs + o0 + 3) = Unsafe.Add(ref bias, o0 + 3) + Vector256.Sum(a_1_3);
-                Unsafe.Add(ref output, Outputs + o0 + 4) = Unsafe.Add(ref bias, o0 + 4) + Vector256.Sum(a_1_4);
-            }
-        }
-
-        /// <summary>
-        /// One sample's outputs: <c>output[m,o] = bias[o] + Σ_i weights[o,i] · input[m,i]</c>.
+        /// The outputs of <paramref name="samples"/> samples: <c>output[m,o] = bias[o] + Σ_i weights[o,i] · input[m,i]</c>.
         /// </summary>
         /// <remarks>
         /// Blocks of 1 sample(s) × 10 output(s): 10 Vector256 accumulators, each holding 8 partial sums of one dot product, over the
         /// 11 input vectors; each input vector is loaded once per block and each weight vector once per 1 sample(s).
+        /// Output blocks in the outer loop and samples in the inner one: a block's 10 weight row(s) stay in L1 for every sample.
         /// 84 is not a multiple of 8: the last vector re-reads inputs 76 … 79 and masks them to zero.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardSample(ref float input, ref float weights, ref float bias, ref float output)
+        private static void ForwardSample(ref float input, ref float weights, ref float bias, ref float output, int samples)
         {
             // Lanes 0 … 3 of the last vector were summed by the main loop.
             Vector256<float> tailMask = Vector256.Create(0, 0, 0, 0, -1, -1, -1, -1).AsSingle();
@@ -255,153 +177,167 @@ namespace SpecializedConv.Generated
             {
                 int o0 = outputBlock * 10;
                 ref float w = ref Unsafe.Add(ref weights, o0 * Inputs);
-                // Accumulator a_m_o: sample m, output o0+o.
-                Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero, a_0_4 = Vector256<float>.Zero, a_0_5 = Vector256<float>.Zero, a_0_6 = Vector256<float>.Zero, a_0_7 = Vector256<float>.Zero, a_0_8 = Vector256<float>.Zero, a_0_9 = Vector256<float>.Zero;
-                ref float xi = ref input, wi = ref w;
-                for (int i = 0; i < 80; i += 8, xi = ref Unsafe.Add(ref xi, 8), wi = ref Unsafe.Add(ref wi, 8))
+                ref float x = ref input, y = ref output;
+                for (int block = 0; block < samples; block++, x = ref Unsafe.Add(ref x, Inputs), y = ref Unsafe.Add(ref y, Outputs))
                 {
-                    Vector256<float> x_0 = Vector256.LoadUnsafe(ref xi, 0);
-                    Vector256<float> wo;
-                    wo = Vector256.LoadUnsafe(ref wi, 0);
-                    a_0_0 = KernelSupport.MultiplyAdd(x_0, wo, a_0_0);
-                    wo = Vector256.LoadUnsafe(ref wi, Inputs);
-                    a_0_1 = KernelSupport.MultiplyAdd(x_0, wo, a_0_1);
-                    wo = Vector256.LoadUnsafe(ref wi, 2 * Inputs);
-                    a_0_2 = KernelSupport.MultiplyAdd(x_0, wo, a_0_2);
-                    wo = Vector256.LoadUnsafe(ref wi, 3 * Inputs);
-                    a_0_3 = KernelSupport.MultiplyAdd(x_0, wo, a_0_3);
-                    wo = Vector256.LoadUnsafe(ref wi, 4 * Inputs);
-                    a_0_4 = KernelSupport.MultiplyAdd(x_0, wo, a_0_4);
-                    wo = Vector256.LoadUnsafe(ref wi, 5 * Inputs);
-                    a_0_5 = KernelSupport.MultiplyAdd(x_0, wo, a_0_5);
-                    wo = Vector256.LoadUnsafe(ref wi, 6 * Inputs);
-                    a_0_6 = KernelSupport.MultiplyAdd(x_0, wo, a_0_6);
-                    wo = Vector256.LoadUnsafe(ref wi, 7 * Inputs);
-                    a_0_7 = KernelSupport.MultiplyAdd(x_0, wo, a_0_7);
-                    wo = Vector256.LoadUnsafe(ref wi, 8 * Inputs);
-                    a_0_8 = KernelSupport.MultiplyAdd(x_0, wo, a_0_8);
-                    wo = Vector256.LoadUnsafe(ref wi, 9 * Inputs);
-                    a_0_9 = KernelSupport.MultiplyAdd(x_0, wo, a_0_9);
-                }
-                // Inputs 76 … 83, the lanes already summed masked off.
-                {
-                    Vector256<float> x_0 = tailMask & Vector256.LoadUnsafe(ref input, 76);
-                    Vector256<float> wo;
-                    wo = Vector256.LoadUnsafe(ref w, 76);
-                    a_0_0 = KernelSupport.MultiplyAdd(x_0, wo, a_0_0);
-                    wo = Vector256.LoadUnsafe(ref w, 76 + Inputs);
-                    a_0_1 = KernelSupport.MultiplyAdd(x_0, wo, a_0_1);
-                    wo = Vector256.LoadUnsafe(ref w, 76 + (2 * Inputs));
-                    a_0_2 = KernelSupport.MultiplyAdd(x_0, wo, a_0_2);
-                    wo = Vector256.LoadUnsafe(ref w, 76 + (3 * Inputs));
-                    a_0_3 = KernelSupport.MultiplyAdd(x_0, wo, a_0_3);
-                    wo = Vector256.LoadUnsafe(ref w, 76 + (4 * Inputs));
-                    a_0_4 = KernelSupport.MultiplyAdd(x_0, wo, a_0_4);
-                    wo = Vector256.LoadUnsafe(ref w, 76 + (5 * Inputs));
-                    a_0_5 = KernelSupport.MultiplyAdd(x_0, wo, a_0_5);
-                    wo = Vector256.LoadUnsafe(ref w, 76 + (6 * Inputs));
-                    a_0_6 = KernelSupport.MultiplyAdd(x_0, wo, a_0_6);
-                    wo = Vector256.LoadUnsafe(ref w, 76 + (7 * Inputs));
-                    a_0_7 = KernelSupport.MultiplyAdd(x_0, wo, a_0_7);
-                    wo = Vector256.LoadUnsafe(ref w, 76 + (8 * Inputs));
-                    a_0_8 = KernelSupport.MultiplyAdd(x_0, wo, a_0_8);
-                    wo = Vector256.LoadUnsafe(ref w, 76 + (9 * Inputs));
-                    a_0_9 = KernelSupport.MultiplyAdd(x_0, wo, a_0_9);
-                }
+                    // Accumulator a_m_o: sample m, output o0+o.
+                    Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero, a_0_4 = Vector256<float>.Zero, a_0_5 = Vector256<float>.Zero, a_0_6 = Vector256<float>.Zero, a_0_7 = Vector256<float>.Zero, a_0_8 = Vector256<float>.Zero, a_0_9 = Vector256<float>.Zero;
+                    ref float xi = ref x, wi = ref w;
+                    for (int i = 0; i < 80; i += 8, xi = ref Unsafe.Add(ref xi, 8), wi = ref Unsafe.Add(ref wi, 8))
+                    {
+                        Vector256<float> x_0 = Vector256.LoadUnsafe(ref xi, 0);
+                        Vector256<float> wo;
+                        wo = Vector256.LoadUnsafe(ref wi, 0);
+                        a_0_0 = KernelSupport.MultiplyAdd(x_0, wo, a_0_0);
+                        wo = Vector256.LoadUnsafe(ref wi, Inputs);
+                        a_0_1 = KernelSupport.MultiplyAdd(x_0, wo, a_0_1);
+                        wo = Vector256.LoadUnsafe(ref wi, 2 * Inputs);
+                        a_0_2 = KernelSupport.MultiplyAdd(x_0, wo, a_0_2);
+                        wo = Vector256.LoadUnsafe(ref wi, 3 * Inputs);
+                        a_0_3 = KernelSupport.MultiplyAdd(x_0, wo, a_0_3);
+                        wo = Vector256.LoadUnsafe(ref wi, 4 * Inputs);
+                        a_0_4 = KernelSupport.MultiplyAdd(x_0, wo, a_0_4);
+                        wo = Vector256.LoadUnsafe(ref wi, 5 * Inputs);
+                        a_0_5 = KernelSupport.MultiplyAdd(x_0, wo, a_0_5);
+                        wo = Vector256.LoadUnsafe(ref wi, 6 * Inputs);
+                        a_0_6 = KernelSupport.MultiplyAdd(x_0, wo, a_0_6);
+                        wo = Vector256.LoadUnsafe(ref wi, 7 * Inputs);
+                        a_0_7 = KernelSupport.MultiplyAdd(x_0, wo, a_0_7);
+                        wo = Vector256.LoadUnsafe(ref wi, 8 * Inputs);
+                        a_0_8 = KernelSupport.MultiplyAdd(x_0, wo, a_0_8);
+                        wo = Vector256.LoadUnsafe(ref wi, 9 * Inputs);
+                        a_0_9 = KernelSupport.MultiplyAdd(x_0, wo, a_0_9);
+                    }
+                    // Inputs 76 … 83, the lanes already summed masked off.
+                    {
+                        Vector256<float> x_0 = tailMask & Vector256.LoadUnsafe(ref x, 76);
+                        Vector256<float> wo;
+                        wo = Vector256.LoadUnsafe(ref w, 76);
+                        a_0_0 = KernelSupport.MultiplyAdd(x_0, wo, a_0_0);
+                        wo = Vector256.LoadUnsafe(ref w, 76 + Inputs);
+                        a_0_1 = KernelSupport.MultiplyAdd(x_0, wo, a_0_1);
+                        wo = Vector256.LoadUnsafe(ref w, 76 + (2 * Inputs));
+                        a_0_2 = KernelSupport.MultiplyAdd(x_0, wo, a_0_2);
+                        wo = Vector256.LoadUnsafe(ref w, 76 + (3 * Inputs));
+                        a_0_3 = KernelSupport.MultiplyAdd(x_0, wo, a_0_3);
+                        wo = Vector256.LoadUnsafe(ref w, 76 + (4 * Inputs));
+                        a_0_4 = KernelSupport.MultiplyAdd(x_0, wo, a_0_4);
+                        wo = Vector256.LoadUnsafe(ref w, 76 + (5 * Inputs));
+                        a_0_5 = KernelSupport.MultiplyAdd(x_0, wo, a_0_5);
+                        wo = Vector256.LoadUnsafe(ref w, 76 + (6 * Inputs));
+                        a_0_6 = KernelSupport.MultiplyAdd(x_0, wo, a_0_6);
+                        wo = Vector256.LoadUnsafe(ref w, 76 + (7 * Inputs));
+                        a_0_7 = KernelSupport.MultiplyAdd(x_0, wo, a_0_7);
+                        wo = Vector256.LoadUnsafe(ref w, 76 + (8 * Inputs));
+                        a_0_8 = KernelSupport.MultiplyAdd(x_0, wo, a_0_8);
+                        wo = Vector256.LoadUnsafe(ref w, 76 + (9 * Inputs));
+                        a_0_9 = KernelSupport.MultiplyAdd(x_0, wo, a_0_9);
+                    }
 
-                Unsafe.Add(ref output, o0) = Unsafe.Add(ref bias, o0) + Vector256.Sum(a_0_0);
-                Unsafe.Add(ref output, o0 + 1) = Unsafe.Add(ref bias, o0 + 1) + Vector256.Sum(a_0_1);
-                Unsafe.Add(ref output, o0 + 2) = Unsafe.Add(ref bias, o0 + 2) + Vector256.Sum(a_0_2);
-                Unsafe.Add(ref output, o0 + 3) = Unsafe.Add(ref bias, o0 + 3) + Vector256.Sum(a_0_3);
-                Unsafe.Add(ref output, o0 + 4) = Unsafe.Add(ref bias, o0 + 4) + Vector256.Sum(a_0_4);
-                Unsafe.Add(ref output, o0 + 5) = Unsafe.Add(ref bias, o0 + 5) + Vector256.Sum(a_0_5);
-                Unsafe.Add(ref output, o0 + 6) = Unsafe.Add(ref bias, o0 + 6) + Vector256.Sum(a_0_6);
-                Unsafe.Add(ref output, o0 + 7) = Unsafe.Add(ref bias, o0 + 7) + Vector256.Sum(a_0_7);
-                Unsafe.Add(ref output, o0 + 8) = Unsafe.Add(ref bias, o0 + 8) + Vector256.Sum(a_0_8);
-                Unsafe.Add(ref output, o0 + 9) = Unsafe.Add(ref bias, o0 + 9) + Vector256.Sum(a_0_9);
+                    Unsafe.Add(ref y, o0) = Unsafe.Add(ref bias, o0) + Vector256.Sum(a_0_0);
+                    Unsafe.Add(ref y, o0 + 1) = Unsafe.Add(ref bias, o0 + 1) + Vector256.Sum(a_0_1);
+                    Unsafe.Add(ref y, o0 + 2) = Unsafe.Add(ref bias, o0 + 2) + Vector256.Sum(a_0_2);
+                    Unsafe.Add(ref y, o0 + 3) = Unsafe.Add(ref bias, o0 + 3) + Vector256.Sum(a_0_3);
+                    Unsafe.Add(ref y, o0 + 4) = Unsafe.Add(ref bias, o0 + 4) + Vector256.Sum(a_0_4);
+                    Unsafe.Add(ref y, o0 + 5) = Unsafe.Add(ref bias, o0 + 5) + Vector256.Sum(a_0_5);
+                    Unsafe.Add(ref y, o0 + 6) = Unsafe.Add(ref bias, o0 + 6) + Vector256.Sum(a_0_6);
+                    Unsafe.Add(ref y, o0 + 7) = Unsafe.Add(ref bias, o0 + 7) + Vector256.Sum(a_0_7);
+                    Unsafe.Add(ref y, o0 + 8) = Unsafe.Add(ref bias, o0 + 8) + Vector256.Sum(a_0_8);
+                    Unsafe.Add(ref y, o0 + 9) = Unsafe.Add(ref bias, o0 + 9) + Vector256.Sum(a_0_9);
+                }
             }
         }
 
         /// <summary>
-        /// 4 samples' input gradients: <c>inputGrad[m,i] = Σ_o weights[o,i] · outputGrad[m,o]</c> for m &lt; 4.
+        /// The input gradients of <paramref name="sampleBlocks"/> blocks of 4 samples: <c>inputGrad[m,i] = Σ_o weights[o,i] · outputGrad[m,o]</c>.
         /// </summary>
         /// <remarks>
         /// Blocks of 4 sample(s) × 24 inputs: 12 Vector256 accumulators walk the 10 weight rows, adding the broadcast
-        /// output gradient times 3 weight vector(s) per row, and are stored once.
+        /// output gradient times 3 weight vector(s) per row, and are stored once. Input blocks in the outer loop and samples in
+        /// the inner one: a block's 24-column strip of the weights stays in L1 for every sample.
         /// 84 is not a multiple of 24: the last block overlaps the previous one, recomputing identical values.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BackwardDataSamples4(ref float outputGrad, ref float weights, ref float inputGrad)
+        private static void BackwardDataSamples4(ref float outputGrad, ref float weights, ref float inputGrad, int sampleBlocks)
         {
             for (int inputBlock = 0; inputBlock < 4; inputBlock++)
             {
                 int i0 = Math.Min(inputBlock * 24, 60);
-                ref float w = ref Unsafe.Add(ref weights, i0);
-                // Accumulator a_m_v: sample m, inputs i0+8v … i0+8v+7.
-                Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero;
-                Vector256<float> a_1_0 = Vector256<float>.Zero, a_1_1 = Vector256<float>.Zero, a_1_2 = Vector256<float>.Zero;
-                Vector256<float> a_2_0 = Vector256<float>.Zero, a_2_1 = Vector256<float>.Zero, a_2_2 = Vector256<float>.Zero;
-                Vector256<float> a_3_0 = Vector256<float>.Zero, a_3_1 = Vector256<float>.Zero, a_3_2 = Vector256<float>.Zero;
-                for (int o = 0; o < Outputs; o++)
+                ref float dy = ref outputGrad, dx = ref inputGrad;
+                for (int block = 0; block < sampleBlocks; block++, dy = ref Unsafe.Add(ref dy, 4 * Outputs), dx = ref Unsafe.Add(ref dx, 4 * Inputs))
                 {
-                    Vector256<float> w_0 = Vector256.LoadUnsafe(ref w), w_1 = Vector256.LoadUnsafe(ref w, 8), w_2 = Vector256.LoadUnsafe(ref w, 16);
-                    Vector256<float> g;
-                    g = Vector256.Create(Unsafe.Add(ref outputGrad, o));
-                    a_0_0 = KernelSupport.MultiplyAdd(w_0, g, a_0_0); a_0_1 = KernelSupport.MultiplyAdd(w_1, g, a_0_1); a_0_2 = KernelSupport.MultiplyAdd(w_2, g, a_0_2);
-                    g = Vector256.Create(Unsafe.Add(ref outputGrad, Outputs + o));
-                    a_1_0 = KernelSupport.MultiplyAdd(w_0, g, a_1_0); a_1_1 = KernelSupport.MultiplyAdd(w_1, g, a_1_1); a_1_2 = KernelSupport.MultiplyAdd(w_2, g, a_1_2);
-                    g = Vector256.Create(Unsafe.Add(ref outputGrad, (2 * Outputs) + o));
-                    a_2_0 = KernelSupport.MultiplyAdd(w_0, g, a_2_0); a_2_1 = KernelSupport.MultiplyAdd(w_1, g, a_2_1); a_2_2 = KernelSupport.MultiplyAdd(w_2, g, a_2_2);
-                    g = Vector256.Create(Unsafe.Add(ref outputGrad, (3 * Outputs) + o));
-                    a_3_0 = KernelSupport.MultiplyAdd(w_0, g, a_3_0); a_3_1 = KernelSupport.MultiplyAdd(w_1, g, a_3_1); a_3_2 = KernelSupport.MultiplyAdd(w_2, g, a_3_2);
-                    w = ref Unsafe.Add(ref w, Inputs);
-                }
+                    ref float w = ref Unsafe.Add(ref weights, i0);
+                    // Accumulator a_m_v: sample m, inputs i0+8v … i0+8v+7.
+                    Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero;
+                    Vector256<float> a_1_0 = Vector256<float>.Zero, a_1_1 = Vector256<float>.Zero, a_1_2 = Vector256<float>.Zero;
+                    Vector256<float> a_2_0 = Vector256<float>.Zero, a_2_1 = Vector256<float>.Zero, a_2_2 = Vector256<float>.Zero;
+                    Vector256<float> a_3_0 = Vector256<float>.Zero, a_3_1 = Vector256<float>.Zero, a_3_2 = Vector256<float>.Zero;
+                    for (int o = 0; o < Outputs; o++)
+                    {
+                        Vector256<float> w_0 = Vector256.LoadUnsafe(ref w), w_1 = Vector256.LoadUnsafe(ref w, 8), w_2 = Vector256.LoadUnsafe(ref w, 16);
+                        Vector256<float> g;
+                        g = Vector256.Create(Unsafe.Add(ref dy, o));
+                        a_0_0 = KernelSupport.MultiplyAdd(w_0, g, a_0_0); a_0_1 = KernelSupport.MultiplyAdd(w_1, g, a_0_1); a_0_2 = KernelSupport.MultiplyAdd(w_2, g, a_0_2);
+                        g = Vector256.Create(Unsafe.Add(ref dy, Outputs + o));
+                        a_1_0 = KernelSupport.MultiplyAdd(w_0, g, a_1_0); a_1_1 = KernelSupport.MultiplyAdd(w_1, g, a_1_1); a_1_2 = KernelSupport.MultiplyAdd(w_2, g, a_1_2);
+                        g = Vector256.Create(Unsafe.Add(ref dy, (2 * Outputs) + o));
+                        a_2_0 = KernelSupport.MultiplyAdd(w_0, g, a_2_0); a_2_1 = KernelSupport.MultiplyAdd(w_1, g, a_2_1); a_2_2 = KernelSupport.MultiplyAdd(w_2, g, a_2_2);
+                        g = Vector256.Create(Unsafe.Add(ref dy, (3 * Outputs) + o));
+                        a_3_0 = KernelSupport.MultiplyAdd(w_0, g, a_3_0); a_3_1 = KernelSupport.MultiplyAdd(w_1, g, a_3_1); a_3_2 = KernelSupport.MultiplyAdd(w_2, g, a_3_2);
+                        w = ref Unsafe.Add(ref w, Inputs);
+                    }
 
-                a_0_0.StoreUnsafe(ref inputGrad, (nuint)i0);
-                a_0_1.StoreUnsafe(ref inputGrad, (nuint)(i0 + 8));
-                a_0_2.StoreUnsafe(ref inputGrad, (nuint)(i0 + 16));
-                a_1_0.StoreUnsafe(ref inputGrad, (nuint)(Inputs + i0));
-                a_1_1.StoreUnsafe(ref inputGrad, (nuint)(Inputs + i0 + 8));
-                a_1_2.StoreUnsafe(ref inputGrad, (nuint)(Inputs + i0 + 16));
-                a_2_0.StoreUnsafe(ref inputGrad, (nuint)((2 * Inputs) + i0));
-                a_2_1.StoreUnsafe(ref inputGrad, (nuint)((2 * Inputs) + i0 + 8));
-                a_2_2.StoreUnsafe(ref inputGrad, (nuint)((2 * Inputs) + i0 + 16));
-                a_3_0.StoreUnsafe(ref inputGrad, (nuint)((3 * Inputs) + i0));
-                a_3_1.StoreUnsafe(ref inputGrad, (nuint)((3 * Inputs) + i0 + 8));
-                a_3_2.StoreUnsafe(ref inputGrad, (nuint)((3 * Inputs) + i0 + 16));
+                    a_0_0.StoreUnsafe(ref dx, (nuint)i0);
+                    a_0_1.StoreUnsafe(ref dx, (nuint)(i0 + 8));
+                    a_0_2.StoreUnsafe(ref dx, (nuint)(i0 + 16));
+                    a_1_0.StoreUnsafe(ref dx, (nuint)(Inputs + i0));
+                    a_1_1.StoreUnsafe(ref dx, (nuint)(Inputs + i0 + 8));
+                    a_1_2.StoreUnsafe(ref dx, (nuint)(Inputs + i0 + 16));
+                    a_2_0.StoreUnsafe(ref dx, (nuint)((2 * Inputs) + i0));
+                    a_2_1.StoreUnsafe(ref dx, (nuint)((2 * Inputs) + i0 + 8));
+                    a_2_2.StoreUnsafe(ref dx, (nuint)((2 * Inputs) + i0 + 16));
+                    a_3_0.StoreUnsafe(ref dx, (nuint)((3 * Inputs) + i0));
+                    a_3_1.StoreUnsafe(ref dx, (nuint)((3 * Inputs) + i0 + 8));
+                    a_3_2.StoreUnsafe(ref dx, (nuint)((3 * Inputs) + i0 + 16));
+                }
             }
         }
 
         /// <summary>
-        /// One sample's input gradients: <c>inputGrad[m,i] = Σ_o weights[o,i] · outputGrad[m,o]</c>.
+        /// The input gradients of <paramref name="samples"/> samples: <c>inputGrad[m,i] = Σ_o weights[o,i] · outputGrad[m,o]</c>.
         /// </summary>
         /// <remarks>
         /// Blocks of 1 sample(s) × 32 inputs: 4 Vector256 accumulators walk the 10 weight rows, adding the broadcast
-        /// output gradient times 4 weight vector(s) per row, and are stored once.
+        /// output gradient times 4 weight vector(s) per row, and are stored once. Input blocks in the outer loop and samples in
+        /// the inner one: a block's 32-column strip of the weights stays in L1 for every sample.
         /// 84 is not a multiple of 32: the last block overlaps the previous one, recomputing identical values.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BackwardDataSample(ref float outputGrad, ref float weights, ref float inputGrad)
+        private static void BackwardDataSample(ref float outputGrad, ref float weights, ref float inputGrad, int samples)
         {
             for (int inputBlock = 0; inputBlock < 3; inputBlock++)
             {
                 int i0 = Math.Min(inputBlock * 32, 52);
-                ref float w = ref Unsafe.Add(ref weights, i0);
-                // Accumulator a_m_v: sample m, inputs i0+8v … i0+8v+7.
-                Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero;
-                for (int o = 0; o < Outputs; o++)
+                ref float dy = ref outputGrad, dx = ref inputGrad;
+                for (int block = 0; block < samples; block++, dy = ref Unsafe.Add(ref dy, Outputs), dx = ref Unsafe.Add(ref dx, Inputs))
                 {
-                    Vector256<float> w_0 = Vector256.LoadUnsafe(ref w), w_1 = Vector256.LoadUnsafe(ref w, 8), w_2 = Vector256.LoadUnsafe(ref w, 16), w_3 = Vector256.LoadUnsafe(ref w, 24);
-                    Vector256<float> g;
-                    g = Vector256.Create(Unsafe.Add(ref outputGrad, o));
-                    a_0_0 = KernelSupport.MultiplyAdd(w_0, g, a_0_0); a_0_1 = KernelSupport.MultiplyAdd(w_1, g, a_0_1); a_0_2 = KernelSupport.MultiplyAdd(w_2, g, a_0_2); a_0_3 = KernelSupport.MultiplyAdd(w_3, g, a_0_3);
-                    w = ref Unsafe.Add(ref w, Inputs);
-                }
+                    ref float w = ref Unsafe.Add(ref weights, i0);
+                    // Accumulator a_m_v: sample m, inputs i0+8v … i0+8v+7.
+                    Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero, a_0_2 = Vector256<float>.Zero, a_0_3 = Vector256<float>.Zero;
+                    for (int o = 0; o < Outputs; o++)
+                    {
+                        Vector256<float> w_0 = Vector256.LoadUnsafe(ref w), w_1 = Vector256.LoadUnsafe(ref w, 8), w_2 = Vector256.LoadUnsafe(ref w, 16), w_3 = Vector256.LoadUnsafe(ref w, 24);
+                        Vector256<float> g;
+                        g = Vector256.Create(Unsafe.Add(ref dy, o));
+                        a_0_0 = KernelSupport.MultiplyAdd(w_0, g, a_0_0); a_0_1 = KernelSupport.MultiplyAdd(w_1, g, a_0_1); a_0_2 = KernelSupport.MultiplyAdd(w_2, g, a_0_2); a_0_3 = KernelSupport.MultiplyAdd(w_3, g, a_0_3);
+                        w = ref Unsafe.Add(ref w, Inputs);
+                    }
 
-                a_0_0.StoreUnsafe(ref inputGrad, (nuint)i0);
-                a_0_1.StoreUnsafe(ref inputGrad, (nuint)(i0 + 8));
-                a_0_2.StoreUnsafe(ref inputGrad, (nuint)(i0 + 16));
-                a_0_3.StoreUnsafe(ref inputGrad, (nuint)(i0 + 24));
+                    a_0_0.StoreUnsafe(ref dx, (nuint)i0);
+                    a_0_1.StoreUnsafe(ref dx, (nuint)(i0 + 8));
+                    a_0_2.StoreUnsafe(ref dx, (nuint)(i0 + 16));
+                    a_0_3.StoreUnsafe(ref dx, (nuint)(i0 + 24));
+                }
             }
         }
 
@@ -409,56 +345,71 @@ namespace SpecializedConv.Generated
         /// The weight gradient summed over <paramref name="batch"/> samples: <c>weightGrad[o,i] = Σ_n outputGrad[n,o] · input[n,i]</c>, overwritten.
         /// </summary>
         /// <remarks>
-        /// Blocks of 5 weight row(s) × 16 inputs: 10 Vector256 accumulators walk the samples, adding each sample's broadcast
-        /// output gradient times its 2 input vector(s), and are stored once.
+        /// Blocks of 10 weight row(s) × 8 inputs: 10 Vector256 accumulators walk the samples, adding each sample's broadcast
+        /// output gradient times its 1 input vector(s), and are stored once.
         /// Edge blocks overlap the previous ones, recomputing identical values.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardWeightsAllSamples(ref float input, ref float outputGrad, ref float weightGrad, int batch)
         {
-            for (int outputBlock = 0; outputBlock < 2; outputBlock++)
+            for (int outputBlock = 0; outputBlock < 1; outputBlock++)
             {
-                int o0 = outputBlock * 5;
-                for (int inputBlock = 0; inputBlock < 6; inputBlock++)
+                int o0 = outputBlock * 10;
+                for (int inputBlock = 0; inputBlock < 11; inputBlock++)
                 {
-                    int i0 = Math.Min(inputBlock * 16, 68);
+                    int i0 = Math.Min(inputBlock * 8, 76);
                     // Accumulator a_o_v: weight row o0+o, inputs i0+8v … i0+8v+7.
-                    Vector256<float> a_0_0 = Vector256<float>.Zero, a_0_1 = Vector256<float>.Zero;
-                    Vector256<float> a_1_0 = Vector256<float>.Zero, a_1_1 = Vector256<float>.Zero;
-                    Vector256<float> a_2_0 = Vector256<float>.Zero, a_2_1 = Vector256<float>.Zero;
-                    Vector256<float> a_3_0 = Vector256<float>.Zero, a_3_1 = Vector256<float>.Zero;
-                    Vector256<float> a_4_0 = Vector256<float>.Zero, a_4_1 = Vector256<float>.Zero;
+                    Vector256<float> a_0_0 = Vector256<float>.Zero;
+                    Vector256<float> a_1_0 = Vector256<float>.Zero;
+                    Vector256<float> a_2_0 = Vector256<float>.Zero;
+                    Vector256<float> a_3_0 = Vector256<float>.Zero;
+                    Vector256<float> a_4_0 = Vector256<float>.Zero;
+                    Vector256<float> a_5_0 = Vector256<float>.Zero;
+                    Vector256<float> a_6_0 = Vector256<float>.Zero;
+                    Vector256<float> a_7_0 = Vector256<float>.Zero;
+                    Vector256<float> a_8_0 = Vector256<float>.Zero;
+                    Vector256<float> a_9_0 = Vector256<float>.Zero;
                     ref float x = ref Unsafe.Add(ref input, i0);
                     ref float g = ref Unsafe.Add(ref outputGrad, o0);
                     for (int n = 0; n < batch; n++)
                     {
-                        Vector256<float> x_0 = Vector256.LoadUnsafe(ref x), x_1 = Vector256.LoadUnsafe(ref x, 8);
+                        Vector256<float> x_0 = Vector256.LoadUnsafe(ref x);
                         Vector256<float> gn;
                         gn = Vector256.Create(Unsafe.Add(ref g, 0));
-                        a_0_0 = KernelSupport.MultiplyAdd(x_0, gn, a_0_0); a_0_1 = KernelSupport.MultiplyAdd(x_1, gn, a_0_1);
+                        a_0_0 = KernelSupport.MultiplyAdd(x_0, gn, a_0_0);
                         gn = Vector256.Create(Unsafe.Add(ref g, 1));
-                        a_1_0 = KernelSupport.MultiplyAdd(x_0, gn, a_1_0); a_1_1 = KernelSupport.MultiplyAdd(x_1, gn, a_1_1);
+                        a_1_0 = KernelSupport.MultiplyAdd(x_0, gn, a_1_0);
                         gn = Vector256.Create(Unsafe.Add(ref g, 2));
-                        a_2_0 = KernelSupport.MultiplyAdd(x_0, gn, a_2_0); a_2_1 = KernelSupport.MultiplyAdd(x_1, gn, a_2_1);
+                        a_2_0 = KernelSupport.MultiplyAdd(x_0, gn, a_2_0);
                         gn = Vector256.Create(Unsafe.Add(ref g, 3));
-                        a_3_0 = KernelSupport.MultiplyAdd(x_0, gn, a_3_0); a_3_1 = KernelSupport.MultiplyAdd(x_1, gn, a_3_1);
+                        a_3_0 = KernelSupport.MultiplyAdd(x_0, gn, a_3_0);
                         gn = Vector256.Create(Unsafe.Add(ref g, 4));
-                        a_4_0 = KernelSupport.MultiplyAdd(x_0, gn, a_4_0); a_4_1 = KernelSupport.MultiplyAdd(x_1, gn, a_4_1);
+                        a_4_0 = KernelSupport.MultiplyAdd(x_0, gn, a_4_0);
+                        gn = Vector256.Create(Unsafe.Add(ref g, 5));
+                        a_5_0 = KernelSupport.MultiplyAdd(x_0, gn, a_5_0);
+                        gn = Vector256.Create(Unsafe.Add(ref g, 6));
+                        a_6_0 = KernelSupport.MultiplyAdd(x_0, gn, a_6_0);
+                        gn = Vector256.Create(Unsafe.Add(ref g, 7));
+                        a_7_0 = KernelSupport.MultiplyAdd(x_0, gn, a_7_0);
+                        gn = Vector256.Create(Unsafe.Add(ref g, 8));
+                        a_8_0 = KernelSupport.MultiplyAdd(x_0, gn, a_8_0);
+                        gn = Vector256.Create(Unsafe.Add(ref g, 9));
+                        a_9_0 = KernelSupport.MultiplyAdd(x_0, gn, a_9_0);
                         x = ref Unsafe.Add(ref x, Inputs);
                         g = ref Unsafe.Add(ref g, Outputs);
                     }
 
                     ref float dw = ref Unsafe.Add(ref weightGrad, (o0 * Inputs) + i0);
                     a_0_0.StoreUnsafe(ref dw, 0);
-                    a_0_1.StoreUnsafe(ref dw, 8);
                     a_1_0.StoreUnsafe(ref dw, Inputs);
-                    a_1_1.StoreUnsafe(ref dw, Inputs + 8);
                     a_2_0.StoreUnsafe(ref dw, 2 * Inputs);
-                    a_2_1.StoreUnsafe(ref dw, (2 * Inputs) + 8);
                     a_3_0.StoreUnsafe(ref dw, 3 * Inputs);
-                    a_3_1.StoreUnsafe(ref dw, (3 * Inputs) + 8);
                     a_4_0.StoreUnsafe(ref dw, 4 * Inputs);
-                    a_4_1.StoreUnsafe(ref dw, (4 * Inputs) + 8);
+                    a_5_0.StoreUnsafe(ref dw, 5 * Inputs);
+                    a_6_0.StoreUnsafe(ref dw, 6 * Inputs);
+                    a_7_0.StoreUnsafe(ref dw, 7 * Inputs);
+                    a_8_0.StoreUnsafe(ref dw, 8 * Inputs);
+                    a_9_0.StoreUnsafe(ref dw, 9 * Inputs);
                 }
             }
         }
