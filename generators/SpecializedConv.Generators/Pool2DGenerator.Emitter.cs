@@ -203,8 +203,12 @@ public sealed partial class Pool2DGenerator
             Pool2DLayerShape s = plan.Shape;
             bool max = IsMax(plan);
             w.Line("/// <summary>");
-            w.Line($"/// The kernels behind <see cref=\"{LayerTypes.Cref(plan.Type)}\"/>: argument checks, packing into a padded working buffer, the");
-            w.Line($"/// vectorised forward pass and {(plan.TiledBackward ? "the backward pass over the 2×2 tiles" : "the scalar backward scatter")}. File-local: only the layer's public methods call it.");
+            w.Line(plan.TiledForward
+                ? $"/// The kernels behind <see cref=\"{LayerTypes.Cref(plan.Type)}\"/>: argument checks, the vectorised forward pass over the input in place, and"
+                : $"/// The kernels behind <see cref=\"{LayerTypes.Cref(plan.Type)}\"/>: argument checks, packing into a padded working buffer, the");
+            w.Line(plan.TiledForward
+                ? "/// the backward pass over the 2×2 tiles. File-local: only the layer's public methods call it."
+                : $"/// vectorised forward pass and {(plan.TiledBackward ? "the backward pass over the 2×2 tiles" : "the scalar backward scatter")}. File-local: only the layer's public methods call it.");
             w.Line("/// </summary>");
             using (w.Open($"file static class {KernelsClass(plan)}"))
             {
@@ -227,30 +231,41 @@ public sealed partial class Pool2DGenerator
                 w.Line();
                 w.Line("public static readonly Pool2DShape Shape = new(Channels, InHeight, InWidth, Size, Stride, Padding);");
                 w.Line();
-                PackPlan pack = plan.InputPack;
-                if (pack.Phases == s.Stride)
+                if (!plan.TiledForward)
                 {
-                    w.Line($"// Geometry of the working buffer (see KernelSupport.PackPlanes): the input with {(max ? "−∞" : "zero")} margins for the padding, split into");
-                    w.Line("// column phases (x mod stride) so that 8 adjacent outputs read 8 adjacent floats; rows wide enough that no load leaves them.");
+                    PackPlan pack = plan.InputPack;
+                    if (pack.Phases == s.Stride)
+                    {
+                        w.Line($"// Geometry of the working buffer (see KernelSupport.PackPlanes): the input with {(max ? "−∞" : "zero")} margins for the padding, split into");
+                        w.Line("// column phases (x mod stride) so that 8 adjacent outputs read 8 adjacent floats; rows wide enough that no load leaves them.");
+                    }
+                    else
+                    {
+                        w.Line($"// Geometry of the working buffer (see KernelSupport.PackPlanes): the input with {(max ? "−∞" : "zero")} margins for the padding, in one");
+                        w.Line("// column phase, since a row has one output (no window is a stride away from another); rows wide enough that no load leaves them.");
+                    }
+
+                    Private(w, "PackedInputPhases", pack.Phases);
+                    Private(w, "PackedInputRowPitch", pack.RowPitch);
+                    Private(w, "PackedInputPhasePitch", pack.PhasePitch);
+                    Private(w, "PackedInputChannelPitch", pack.ChannelPitch);
+                    Private(w, "PackedInputLength", pack.Length);
+                    w.Line();
+                    w.Line($"// Per-thread working buffer, allocated once {(max ? "filled with −∞" : "zeroed")}: the forward pass writes only its fixed interior, so the margins keep that value.");
+                    w.Line("[ThreadStatic] private static float[]? t_packedInput;");
+                    w.Line();
+                }
+
+                EmitForward(w, plan);
+                EmitBackward(w, plan);
+                if (plan.TiledForward)
+                {
+                    EmitTiledForwardSample(w, plan);
                 }
                 else
                 {
-                    w.Line($"// Geometry of the working buffer (see KernelSupport.PackPlanes): the input with {(max ? "−∞" : "zero")} margins for the padding, in one");
-                    w.Line("// column phase, since a row has one output (no window is a stride away from another); rows wide enough that no load leaves them.");
+                    EmitForwardSample(w, plan);
                 }
-
-                Private(w, "PackedInputPhases", pack.Phases);
-                Private(w, "PackedInputRowPitch", pack.RowPitch);
-                Private(w, "PackedInputPhasePitch", pack.PhasePitch);
-                Private(w, "PackedInputChannelPitch", pack.ChannelPitch);
-                Private(w, "PackedInputLength", pack.Length);
-                w.Line();
-                w.Line($"// Per-thread working buffer, allocated once {(max ? "filled with −∞" : "zeroed")}: the forward pass writes only its fixed interior, so the margins keep that value.");
-                w.Line("[ThreadStatic] private static float[]? t_packedInput;");
-                w.Line();
-                EmitForward(w, plan);
-                EmitBackward(w, plan);
-                EmitForwardSample(w, plan);
             }
         }
 
@@ -274,19 +289,36 @@ public sealed partial class Pool2DGenerator
                 }
 
                 w.Line();
-                w.Line(max
-                    ? $"float[] packed = {PoolSupport}.Scratch(ref t_packedInput, PackedInputLength, float.NegativeInfinity);"
-                    : $"float[] packed = {Support}.Scratch(ref t_packedInput, PackedInputLength);");
-                using (w.Open("for (int n = 0; n < batch; n++)"))
+                if (plan.TiledForward)
                 {
-                    w.Line($"{Support}.PackPlanes(input.Slice(n * InputLength, InputLength), packed, Channels, InHeight, InWidth, Padding, Padding, PackedInputPhases, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);");
-                    w.Line(max
-                        ? "ForwardSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(argMax.Slice(n * OutputLength, OutputLength)));"
-                        : "ForwardSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));");
+                    w.Line("// The 2×2 windows tile the input: the kernel reads it in place.");
+                    using (w.Open("for (int n = 0; n < batch; n++)"))
+                    {
+                        w.Line("ForwardSample(ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength)), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(argMax.Slice(n * OutputLength, OutputLength)));");
+                    }
+                }
+                else
+                {
+                    EmitPackedForwardCalls(w, max);
                 }
             }
 
             w.Line();
+        }
+
+        /// <summary>Packs each sample into the working buffer and runs the packed kernel over it.</summary>
+        private static void EmitPackedForwardCalls(IndentedWriter w, bool max)
+        {
+            w.Line(max
+                ? $"float[] packed = {PoolSupport}.Scratch(ref t_packedInput, PackedInputLength, float.NegativeInfinity);"
+                : $"float[] packed = {Support}.Scratch(ref t_packedInput, PackedInputLength);");
+            using (w.Open("for (int n = 0; n < batch; n++)"))
+            {
+                w.Line($"{Support}.PackPlanes(input.Slice(n * InputLength, InputLength), packed, Channels, InHeight, InWidth, Padding, Padding, PackedInputPhases, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);");
+                w.Line(max
+                    ? "ForwardSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(argMax.Slice(n * OutputLength, OutputLength)));"
+                    : "ForwardSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));");
+            }
         }
 
         private static void EmitBackward(IndentedWriter w, Pool2DPlan plan)
@@ -402,6 +434,79 @@ public sealed partial class Pool2DGenerator
                 }
             }
         }
+
+        /// <summary>
+        /// Emits the forward pass of 2×2 windows that tile the input (see <see cref="Pool2DPlan.TiledForward"/>): per block,
+        /// two input rows' sixteen floats each split into even and odd columns, the four taps compared in window order.
+        /// </summary>
+        private static void EmitTiledForwardSample(IndentedWriter w, Pool2DPlan plan)
+        {
+            Pool2DLayerShape s = plan.Shape;
+            int lanes = Blocking.Lanes;
+            bool rowPairs = s.OutWidth < lanes;
+            w.Line("/// <summary>");
+            w.Line("/// One sample's maxima and arg-maxima, read from <paramref name=\"input\"/> in place.");
+            w.Line("/// </summary>");
+            w.Line("/// <remarks>");
+            w.Line("/// The 2×2 windows tile the input. Window row r covers input rows 2r and 2r + 1 (counting across channels); a block");
+            w.Line("/// splits sixteen floats of each into even (window column 0) and odd (window column 1) cells, tap (0,0) starts the");
+            w.Line("/// maximum and taps (0,1), (1,0), (1,1) move it only for a larger value or a NaN, so the first maximum wins ties.");
+            w.Line(rowPairs
+                ? $"/// A row has {s.OutWidth} outputs: each block covers two window rows, whose outputs are adjacent."
+                : s.OutWidth % lanes != 0
+                    ? $"/// Blocks of 8 outputs; the last block of a row overlaps the previous one ({s.OutWidth} is not a multiple of 8), recomputing identical values."
+                    : $"/// Blocks of 8 outputs, {s.OutWidth / lanes} per row.");
+            w.Line("/// </remarks>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Open("private static void ForwardSample(ref float input, ref float output, ref int argMax)"))
+            {
+                // The second eight floats of a block: the next eight columns, or the same columns two input rows down.
+                string second = rowPairs ? "2 * InWidth" : "8";
+                w.Line(rowPairs
+                    ? "// Lane l's window starts 2·l columns after lane 0's in the block's first window row, and 2·(l − 4) columns into the second."
+                    : "// Lane l's window starts 2·l columns after lane 0's.");
+                w.Line(rowPairs
+                    ? "Vector256<int> laneCells = Vector256.Create(0, 2, 4, 6, (2 * InWidth) + 0, (2 * InWidth) + 2, (2 * InWidth) + 4, (2 * InWidth) + 6);"
+                    : "Vector256<int> laneCells = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);");
+                using (w.Open($"for (int windowRow = 0; windowRow < Channels * OutHeight; windowRow{(rowPairs ? " += 2" : "++")})"))
+                {
+                    w.Line("int rowCell = windowRow * 2 * InWidth;");
+                    w.Line("ref float top = ref Unsafe.Add(ref input, rowCell);");
+                    using (rowPairs ? w.OpenBare() : w.Open($"for (int columnBlock = 0; columnBlock < {plan.ColumnBlocks}; columnBlock++)"))
+                    {
+                        if (!rowPairs)
+                        {
+                            w.Line($"int j0 = {(s.OutWidth % lanes != 0 ? "Math.Min(columnBlock * 8, OutWidth - 8)" : "columnBlock * 8")};");
+                        }
+
+                        // Offsets from the block's top-left input cell: its top row's two halves, then its bottom row's.
+                        string[] halves = rowPairs
+                            ? ["0", "2 * InWidth", "InWidth", "3 * InWidth"]
+                            : ["2 * j0", "(2 * j0) + 8", "(2 * j0) + InWidth", "(2 * j0) + InWidth + 8"];
+                        w.Line($"{Support}.SplitEvenOdd(Vector256.LoadUnsafe(ref top, {Index(halves[0])}), Vector256.LoadUnsafe(ref top, {Index(halves[1])}), out Vector256<float> x00, out Vector256<float> x01);");
+                        w.Line($"{Support}.SplitEvenOdd(Vector256.LoadUnsafe(ref top, {Index(halves[2])}), Vector256.LoadUnsafe(ref top, {Index(halves[3])}), out Vector256<float> x10, out Vector256<float> x11);");
+                        w.Line($"Vector256<int> cell = Vector256.Create(rowCell{(rowPairs ? string.Empty : " + (2 * j0)")}) + laneCells;");
+                        w.Line("Vector256<float> best = x00, wins;");
+                        w.Line("Vector256<int> arg = cell;");
+                        foreach ((string x, string offset) in new[] { ("x01", "1"), ("x10", "InWidth"), ("x11", "InWidth + 1") })
+                        {
+                            w.Line($"wins = Vector256.GreaterThan({x}, best) | Vector256.IsNaN({x});");
+                            w.Line($"best = Vector256.ConditionalSelect(wins, {x}, best);");
+                            w.Line($"arg = Vector256.ConditionalSelect(wins.AsInt32(), cell + Vector256.Create({offset}), arg);");
+                        }
+
+                        string outputIndex = Index(rowPairs ? "windowRow * OutWidth" : "(windowRow * OutWidth) + j0");
+                        w.Line($"best.StoreUnsafe(ref output, {outputIndex});");
+                        w.Line($"arg.StoreUnsafe(ref argMax, {outputIndex});");
+                    }
+                }
+            }
+
+            w.Line();
+        }
+
+        /// <summary>An element offset as <c>LoadUnsafe</c> and <c>StoreUnsafe</c> take it.</summary>
+        private static string Index(string offset) => offset == "0" ? "0" : $"(nuint)({offset})";
 
         /// <summary>Emits the vectorised forward pass over one packed sample: see <see cref="Pool2DPlan"/>.</summary>
         private static void EmitForwardSample(IndentedWriter w, Pool2DPlan plan)

@@ -76,7 +76,10 @@ public sealed partial class Pool2DGenerator
                 // LeNet's pooling: its backward pass was a clear and a scatter, one scalar add per output, slower than the
                 // forward pass; written cell by cell, eight at a time, it is a few instructions per eight cells.
                 bool tiled = s.Kind == PoolKind.Max && k == 2 && st == 2 && s.Padding == 0 && s.InHeight % 2 == 0 && s.InWidth % 2 == 0 && s.InWidth >= Lanes;
-                return new Pool2DPlan(type, s, pack, vectorBlock, columnBlocks, partialStore, clamp, taps.ToEquatableArray(), firstTapStarts, tiled);
+
+                // Its forward pass too: packing the input took as long as pooling it. Rows of 5–7 outputs keep the packing.
+                bool tiledForward = tiled && (s.OutWidth >= Lanes || (s.OutWidth == Lanes / 2 && s.Channels * s.OutHeight % 2 == 0));
+                return new Pool2DPlan(type, s, pack, vectorBlock, columnBlocks, partialStore, clamp, taps.ToEquatableArray(), firstTapStarts, tiledForward, tiled);
             }
         }
     }

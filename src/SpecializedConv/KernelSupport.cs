@@ -189,6 +189,20 @@ public static class KernelSupport
         }
     }
 
+    /// <summary>
+    /// Splits sixteen consecutive floats, <paramref name="low"/> then <paramref name="high"/>, into their eight even and
+    /// eight odd elements, each in order: the two column phases of a stride-2 row, in registers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void SplitEvenOdd(Vector256<float> low, Vector256<float> high, out Vector256<float> even, out Vector256<float> odd)
+    {
+        // Each vector's four even elements to its low half and four odd ones to its high half, then the halves paired.
+        Vector256<int> split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+        Vector256<float> first = Vector256.Shuffle(low, split), second = Vector256.Shuffle(high, split);
+        even = Vector256.Create(first.GetLower(), second.GetLower());
+        odd = Vector256.Create(first.GetUpper(), second.GetUpper());
+    }
+
     /// <summary>Deinterleaves the eight elements at even column <paramref name="x"/>: four to each phase.</summary>
     private static void DeinterleaveEight(ref float row, int x, ref float evens, ref float odds)
     {

@@ -79,6 +79,11 @@ internal sealed record PoolTapPlan(int R, int S, int SourceOffset, int CellOffse
 /// The first tap's load starts each reduction instead of −∞ or 0: always for sums, and for maxima when there is no padding
 /// (tap (0,0) is then a real cell, the one an all −∞ window must report).
 /// </param>
+/// <param name="TiledForward">
+/// Max pooling whose 2×2 windows, stride 2, tile the input, with rows of at least 8 outputs or exactly 4 (then each
+/// vector covers two window rows, an even number of them): the forward pass reads the input in place, splitting each pair of
+/// input rows into even and odd columns in registers, with no packed copy.
+/// </param>
 /// <param name="TiledBackward">
 /// Max pooling whose 2×2 windows, stride 2, tile the input exactly (no padding, even height and width, at least 8 wide):
 /// backward writes every input cell once (<c>PoolSupport.RouteTiledMaxGradient</c>) instead of clearing and scattering.
@@ -93,6 +98,7 @@ internal sealed record Pool2DPlan(
     bool ClampLastBlock,
     EquatableArray<PoolTapPlan> Taps,
     bool FirstTapStarts,
+    bool TiledForward,
     bool TiledBackward)
 {
     public int BlockColumns => VectorBlock * Blocking.Lanes;

@@ -15,7 +15,10 @@ public sealed class LayerSnapshotTests
     public void Emits_lenet_max_pool1_with_a_clamped_last_block() => VerifyLayer("[MaxPool2D(6, 24, 24, 2)]", "LeNetPool1", "MaxPool2D");
 
     [Fact]
-    public void Emits_lenet_max_pool2_with_partial_rows() => VerifyLayer("[MaxPool2D(16, 8, 8, 2)]", "LeNetPool2", "MaxPool2D");
+    public void Emits_lenet_max_pool2_two_window_rows_a_vector() => VerifyLayer("[MaxPool2D(16, 8, 8, 2)]", "LeNetPool2", "MaxPool2D");
+
+    [Fact]
+    public void Emits_overlapping_max_pool_with_partial_rows() => VerifyLayer("[MaxPool2D(4, 9, 9, 3, Stride = 2)]", "PartialRows", "MaxPool2D");
 
     [Fact]
     public void Emits_padded_overlapping_max_pool_starting_from_negative_infinity() =>

@@ -10,27 +10,35 @@ using Xunit;
 namespace SpecializedConv.Tests.Layers;
 
 /// <summary>
-/// Max pooling whose 2×2 windows, stride 2, tile the input (LeNet's pools): backward writes every input cell once,
-/// eight at a time (<see cref="PoolSupport.RouteTiledMaxGradient"/>), instead of clearing the input gradient and adding
-/// each output gradient at its arg-max. It must equal that scatter exactly, for rows whose width leaves every tail
-/// (the last vector overlapping the one before by 2, 4 or 6 columns), and fall back to it for arg-maxes
-/// <c>Forward</c> would not have recorded. Also the pieces it rests on: the vectorised arg-max check and the
-/// de-interleaving in <see cref="KernelSupport.PackPlanes"/> that the forward pass packs with.
+/// Max pooling whose 2×2 windows, stride 2, tile the input (LeNet's pools). Forward reads the input in place, splitting
+/// row pairs into even and odd columns in registers (<see cref="KernelSupport.SplitEvenOdd"/>): it must equal the
+/// reference exactly, arg-maxes, ties, NaN and infinities included, for rows of 4 outputs (two window rows a vector) and
+/// of 8 or more (the last block overlapping). Backward writes every input cell once, eight at a time
+/// (<see cref="PoolSupport.RouteTiledMaxGradient"/>), instead of clearing the input gradient and adding each output
+/// gradient at its arg-max. It must equal that scatter exactly, for rows whose width leaves every tail (the last vector
+/// overlapping the one before by 2, 4 or 6 columns), and fall back to it for arg-maxes <c>Forward</c> would not have
+/// recorded. Also the pieces it rests on: the vectorised arg-max check and the de-interleaving in
+/// <see cref="KernelSupport.PackPlanes"/> that other pooling layers pack with.
 /// </summary>
 /// <remarks>Comparisons are exact: with non-overlapping windows every input cell receives at most one gradient.</remarks>
 public sealed class TiledMaxPoolTests
 {
     private const int Seed = 20261203;
 
-    /// <summary>Tiled shapes (C, H, W): widths 8 and 16, and 10, 12, 14, 26, whose rows end in an overlapping vector.</summary>
-    private static readonly (string Name, int Channels, int Height, int Width)[] Tiled =
+    /// <summary>
+    /// Tiled shapes (C, H, W): widths 8 and 16, and 10, 12, 14, 26, whose rows end in an overlapping vector. Forward reads
+    /// the input in place (<c>InPlace</c>) for rows of 8 or more outputs, and of 4 when there is an even number of window
+    /// rows (3×8×8: twelve); rows of 5–7 outputs, and 1×6×8's three rows of 4, keep the packed forward pass.
+    /// </summary>
+    private static readonly (string Name, int Channels, int Height, int Width, bool InPlace)[] Tiled =
     [
-        ("Tiled3x8x8", 3, 8, 8),
-        ("Tiled2x6x10", 2, 6, 10),
-        ("Tiled2x4x12", 2, 4, 12),
-        ("Tiled1x10x14", 1, 10, 14),
-        ("Tiled2x8x16", 2, 8, 16),
-        ("Tiled2x6x26", 2, 6, 26),
+        ("Tiled3x8x8", 3, 8, 8, true),
+        ("Tiled1x6x8", 1, 6, 8, false),
+        ("Tiled2x6x10", 2, 6, 10, false),
+        ("Tiled2x4x12", 2, 4, 12, false),
+        ("Tiled1x10x14", 1, 10, 14, false),
+        ("Tiled2x8x16", 2, 8, 16, true),
+        ("Tiled2x6x26", 2, 6, 26, true),
     ];
 
     /// <summary>Near misses that keep the scatter: too narrow, odd width, overlapping windows, padding.</summary>
@@ -45,6 +53,31 @@ public sealed class TiledMaxPoolTests
     private static readonly Lazy<(Assembly Assembly, IReadOnlyDictionary<string, string> Sources)> Compiled = new(Compile);
 
     public static TheoryData<string> TiledNames => new(Tiled.Select(t => t.Name));
+
+    [Theory]
+    [MemberData(nameof(TiledNames))]
+    public void Forward_of_tiled_2x2_windows_equals_the_reference_exactly(string name)
+    {
+        MaxPoolLayer layer = Layer(name);
+        Pool2DShape shape = layer.Shape;
+        var random = new Random(Seed + (3 * name.Length));
+        const int batch = 3;
+
+        // Quarters for ties, and in one sample in four cells a NaN, +∞ or −∞ (a NaN wins its window, the last of several).
+        float[] input = NumericAssert.RandomArray(random, batch * shape.InputLength).Select(v => MathF.Round(v * 4) / 4).ToArray();
+        for (int i = 2 * shape.InputLength; i < input.Length; i++)
+        {
+            input[i] = random.Next(4) != 0 ? input[i] : random.Next(3) switch { 0 => float.NaN, 1 => float.PositiveInfinity, _ => float.NegativeInfinity };
+        }
+
+        float[] expected = new float[batch * shape.OutputLength], actual = NumericAssert.Poisoned(expected.Length);
+        int[] expectedArgMax = new int[expected.Length], actualArgMax = PoolReferenceTests.PoisonedIndices(expected.Length);
+        ReferencePool2D.MaxPoolForward(shape, input, expected, expectedArgMax);
+        layer.Forward(input, actual, actualArgMax);
+
+        Assert.Equal(expectedArgMax, actualArgMax);
+        Assert.Equal(expected, actual);
+    }
 
     [Theory]
     [MemberData(nameof(TiledNames))]
@@ -98,11 +131,22 @@ public sealed class TiledMaxPoolTests
     }
 
     [Fact]
-    public void Only_2x2_windows_that_tile_the_input_skip_the_scatter()
+    public void Only_2x2_windows_that_tile_the_input_skip_the_scatter_and_the_packing()
     {
         IReadOnlyDictionary<string, string> sources = Compiled.Value.Sources;
         Assert.All(Tiled, t => Assert.Contains("PoolSupport.RouteTiledMaxGradient(", sources[t.Name], StringComparison.Ordinal));
         Assert.All(Untiled, u => Assert.DoesNotContain("RouteTiledMaxGradient", sources[u.Name], StringComparison.Ordinal));
+
+        Assert.All(Tiled.Where(t => t.InPlace), t =>
+        {
+            Assert.Contains("KernelSupport.SplitEvenOdd(", sources[t.Name], StringComparison.Ordinal);
+            Assert.DoesNotContain("PackPlanes", sources[t.Name], StringComparison.Ordinal);
+        });
+        Assert.All(Untiled.Select(u => u.Name).Concat(Tiled.Where(t => !t.InPlace).Select(t => t.Name)), name =>
+        {
+            Assert.Contains("PackPlanes", sources[name], StringComparison.Ordinal);
+            Assert.DoesNotContain("SplitEvenOdd", sources[name], StringComparison.Ordinal);
+        });
     }
 
     [Fact]
@@ -130,7 +174,7 @@ public sealed class TiledMaxPoolTests
     {
         // The layer falls back to the scatter whenever the route reports a miss, so its results alone would not show a
         // route that misses (say, a miscounted overlapping vector): the helper must report every window hit.
-        (_, int channels, int height, int width) = Tiled.Single(t => t.Name == name);
+        (_, int channels, int height, int width, _) = Tiled.Single(t => t.Name == name);
         var shape = new Pool2DShape(channels, height, width, 2, 2, 0);
         var random = new Random(Seed + width);
         float[] input = NumericAssert.RandomArray(random, shape.InputLength);

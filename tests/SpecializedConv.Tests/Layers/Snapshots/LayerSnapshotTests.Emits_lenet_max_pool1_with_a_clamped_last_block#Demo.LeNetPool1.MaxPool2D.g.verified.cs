@@ -77,8 +77,8 @@ namespace SpecializedConv.Generated
     using System.Runtime.Intrinsics;
 
     /// <summary>
-    /// The kernels behind <see cref="global::Demo.LeNetPool1"/>: argument checks, packing into a padded working buffer, the
-    /// vectorised forward pass and the backward pass over the 2×2 tiles. File-local: only the layer's public methods call it.
+    /// The kernels behind <see cref="global::Demo.LeNetPool1"/>: argument checks, the vectorised forward pass over the input in place, and
+    /// the backward pass over the 2×2 tiles. File-local: only the layer's public methods call it.
     /// </summary>
     file static class MaxPool2DKernels
     {
@@ -96,17 +96,6 @@ namespace SpecializedConv.Generated
 
         public static readonly Pool2DShape Shape = new(Channels, InHeight, InWidth, Size, Stride, Padding);
 
-        // Geometry of the working buffer (see KernelSupport.PackPlanes): the input with −∞ margins for the padding, split into
-        // column phases (x mod stride) so that 8 adjacent outputs read 8 adjacent floats; rows wide enough that no load leaves them.
-        private const int PackedInputPhases = 2;
-        private const int PackedInputRowPitch = 12;
-        private const int PackedInputPhasePitch = 288;
-        private const int PackedInputChannelPitch = 576;
-        private const int PackedInputLength = 3456;
-
-        // Per-thread working buffer, allocated once filled with −∞: the forward pass writes only its fixed interior, so the margins keep that value.
-        [ThreadStatic] private static float[]? t_packedInput;
-
         public static void Forward(ReadOnlySpan<float> input, Span<float> output, Span<int> argMax)
         {
             int batch = KernelSupport.BatchCount(input.Length, InputLength, nameof(input));
@@ -119,11 +108,10 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            float[] packed = PoolSupport.Scratch(ref t_packedInput, PackedInputLength, float.NegativeInfinity);
+            // The 2×2 windows tile the input: the kernel reads it in place.
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packed, Channels, InHeight, InWidth, Padding, Padding, PackedInputPhases, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
-                ForwardSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(argMax.Slice(n * OutputLength, OutputLength)));
+                ForwardSample(ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength)), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(argMax.Slice(n * OutputLength, OutputLength)));
             }
         }
 
@@ -154,54 +142,42 @@ namespace SpecializedConv.Generated
         }
 
         /// <summary>
-        /// One sample's maxima and arg-maxima, from the packed input (−∞ in the padding) to <paramref name="output"/> and <paramref name="argMax"/>.
+        /// One sample's maxima and arg-maxima, read from <paramref name="input"/> in place.
         /// </summary>
         /// <remarks>
-        /// Per channel and output row, blocks of 8 output columns (1 Vector256 chain), the 4 window taps unrolled: one load, a compare and two selects per tap and vector.
-        /// The last block of a row overlaps the previous one (12 is not a multiple of 8), recomputing identical values.
+        /// The 2×2 windows tile the input. Window row r covers input rows 2r and 2r + 1 (counting across channels); a block
+        /// splits sixteen floats of each into even (window column 0) and odd (window column 1) cells, tap (0,0) starts the
+        /// maximum and taps (0,1), (1,0), (1,1) move it only for a larger value or a NaN, so the first maximum wins ties.
+        /// Blocks of 8 outputs; the last block of a row overlaps the previous one (12 is not a multiple of 8), recomputing identical values.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void ForwardSample(ref float source, ref float output, ref int argMax)
+        private static void ForwardSample(ref float input, ref float output, ref int argMax)
         {
-            // Lane l of a vector is output column j0 + l, whose window starts 2·l columns after lane 0's.
-            Vector256<int> laneColumns = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
-            for (int c = 0; c < Channels; c++)
+            // Lane l's window starts 2·l columns after lane 0's.
+            Vector256<int> laneCells = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+            for (int windowRow = 0; windowRow < Channels * OutHeight; windowRow++)
             {
-                for (int i = 0; i < OutHeight; i++)
+                int rowCell = windowRow * 2 * InWidth;
+                ref float top = ref Unsafe.Add(ref input, rowCell);
+                for (int columnBlock = 0; columnBlock < 2; columnBlock++)
                 {
-                    // Index of window (i, 0)'s top-left cell.
-                    int windowCell = ((c * InHeight) + (i * Stride)) * InWidth;
-                    ref float sourceRow = ref Unsafe.Add(ref source, (c * PackedInputChannelPitch) + (i * Stride * PackedInputRowPitch));
-                    ref float outputRow = ref Unsafe.Add(ref output, ((c * OutHeight) + i) * OutWidth);
-                    ref int argMaxRow = ref Unsafe.Add(ref argMax, ((c * OutHeight) + i) * OutWidth);
-                    for (int columnBlock = 0; columnBlock < 2; columnBlock++)
-                    {
-                        int j0 = Math.Min(columnBlock * 8, OutWidth - 8);
-                        ref float block = ref Unsafe.Add(ref sourceRow, j0);
-                        // Vector v covers output columns j0+8v … j0+8v+7. Tap (0,0), each window's first cell, starts best_v and arg_v;
-                        // later taps move them only for a larger value (or a NaN), so the first maximum wins ties, as in PyTorch.
-                        Vector256<int> columns_0 = Vector256.Create(j0 * Stride) + laneColumns;
-                        Vector256<int> cell_0 = Vector256.Create(windowCell) + columns_0;
-                        Vector256<float> best_0 = Vector256.LoadUnsafe(ref block, 0);
-                        Vector256<int> arg_0 = cell_0;
-                        Vector256<float> x, wins;
-                        // Window row 0: taps (0,1) … (0,1).
-                        x = Vector256.LoadUnsafe(ref block, 288);
-                        wins = Vector256.GreaterThan(x, best_0) | Vector256.IsNaN(x);
-                        best_0 = Vector256.ConditionalSelect(wins, x, best_0);
-                        arg_0 = Vector256.ConditionalSelect(wins.AsInt32(), cell_0 + Vector256.Create(1), arg_0);
-                        // Window row 1: taps (1,0) … (1,1).
-                        x = Vector256.LoadUnsafe(ref block, 12);
-                        wins = Vector256.GreaterThan(x, best_0) | Vector256.IsNaN(x);
-                        best_0 = Vector256.ConditionalSelect(wins, x, best_0);
-                        arg_0 = Vector256.ConditionalSelect(wins.AsInt32(), cell_0 + Vector256.Create(24), arg_0);
-                        x = Vector256.LoadUnsafe(ref block, 300);
-                        wins = Vector256.GreaterThan(x, best_0) | Vector256.IsNaN(x);
-                        best_0 = Vector256.ConditionalSelect(wins, x, best_0);
-                        arg_0 = Vector256.ConditionalSelect(wins.AsInt32(), cell_0 + Vector256.Create(25), arg_0);
-                        best_0.StoreUnsafe(ref outputRow, (nuint)j0);
-                        arg_0.StoreUnsafe(ref argMaxRow, (nuint)j0);
-                    }
+                    int j0 = Math.Min(columnBlock * 8, OutWidth - 8);
+                    KernelSupport.SplitEvenOdd(Vector256.LoadUnsafe(ref top, (nuint)(2 * j0)), Vector256.LoadUnsafe(ref top, (nuint)((2 * j0) + 8)), out Vector256<float> x00, out Vector256<float> x01);
+                    KernelSupport.SplitEvenOdd(Vector256.LoadUnsafe(ref top, (nuint)((2 * j0) + InWidth)), Vector256.LoadUnsafe(ref top, (nuint)((2 * j0) + InWidth + 8)), out Vector256<float> x10, out Vector256<float> x11);
+                    Vector256<int> cell = Vector256.Create(rowCell + (2 * j0)) + laneCells;
+                    Vector256<float> best = x00, wins;
+                    Vector256<int> arg = cell;
+                    wins = Vector256.GreaterThan(x01, best) | Vector256.IsNaN(x01);
+                    best = Vector256.ConditionalSelect(wins, x01, best);
+                    arg = Vector256.ConditionalSelect(wins.AsInt32(), cell + Vector256.Create(1), arg);
+                    wins = Vector256.GreaterThan(x10, best) | Vector256.IsNaN(x10);
+                    best = Vector256.ConditionalSelect(wins, x10, best);
+                    arg = Vector256.ConditionalSelect(wins.AsInt32(), cell + Vector256.Create(InWidth), arg);
+                    wins = Vector256.GreaterThan(x11, best) | Vector256.IsNaN(x11);
+                    best = Vector256.ConditionalSelect(wins, x11, best);
+                    arg = Vector256.ConditionalSelect(wins.AsInt32(), cell + Vector256.Create(InWidth + 1), arg);
+                    best.StoreUnsafe(ref output, (nuint)((windowRow * OutWidth) + j0));
+                    arg.StoreUnsafe(ref argMax, (nuint)((windowRow * OutWidth) + j0));
                 }
             }
         }
