@@ -358,21 +358,22 @@ public sealed partial class Pool2DGenerator
                     {
                         EmitAverageScatter(w, plan);
                     }
-                    else if (plan.TiledBackward)
-                    {
-                        w.Line("ReadOnlySpan<int> indices = argMax.Slice(n * OutputLength, OutputLength);");
-                        w.Line("Span<float> dx = inputGrad.Slice(n * InputLength, InputLength);");
-                        using (w.Open($"if (!{PoolSupport}.RouteTiledMaxGradient(dy, indices, dx, Channels, InHeight, InWidth))"))
-                        {
-                            w.Line("dx.Clear();");
-                            EmitMaxScatter(w);
-                        }
-                    }
                     else
                     {
                         w.Line("ReadOnlySpan<int> indices = argMax.Slice(n * OutputLength, OutputLength);");
                         w.Line("Span<float> dx = inputGrad.Slice(n * InputLength, InputLength);");
-                        EmitMaxScatter(w);
+                        if (!plan.TiledBackward)
+                        {
+                            EmitMaxScatter(w);
+                        }
+                        else
+                        {
+                            using (w.Open($"if (!{PoolSupport}.RouteTiledMaxGradient(dy, indices, dx, Channels, InHeight, InWidth))"))
+                            {
+                                w.Line("dx.Clear();");
+                                EmitMaxScatter(w);
+                            }
+                        }
                     }
                 }
             }

@@ -94,12 +94,7 @@ public sealed class TiledMaxPoolTests
         int[] argMax = new int[output.Length];
         layer.Forward(input, output, argMax);
 
-        float[] outputGrad = NumericAssert.RandomArray(random, output.Length);
-        float[] expected = new float[input.Length], actual = NumericAssert.Poisoned(input.Length);
-        ReferencePool2D.MaxPoolBackward(shape, outputGrad, argMax, expected);
-        layer.Backward(outputGrad, argMax, actual);
-
-        Assert.Equal(expected, actual);
+        AssertBackwardEqualsTheScatter(layer, NumericAssert.RandomArray(random, output.Length), argMax);
     }
 
     [Fact]
@@ -122,11 +117,7 @@ public sealed class TiledMaxPoolTests
         argMax[(2 * o) + 3] = window4 % 2 == 0 ? window4 + 1 : window4 - 1;
 
         float[] outputGrad = NumericAssert.RandomArray(random, output.Length);
-        float[] expected = new float[input.Length], actual = NumericAssert.Poisoned(input.Length);
-        ReferencePool2D.MaxPoolBackward(shape, outputGrad, argMax, expected);
-        layer.Backward(outputGrad, argMax, actual);
-
-        Assert.Equal(expected, actual);
+        float[] actual = AssertBackwardEqualsTheScatter(layer, outputGrad, argMax);
         Assert.Equal(outputGrad[o] + outputGrad[o + 5], actual[shape.InputLength + argMax[o]]);
     }
 
@@ -160,11 +151,7 @@ public sealed class TiledMaxPoolTests
             float[] output = new float[2 * layer.Shape.OutputLength];
             int[] argMax = new int[output.Length];
             layer.Forward(input, output, argMax);
-            float[] outputGrad = NumericAssert.RandomArray(random, output.Length);
-            float[] expected = new float[input.Length], actual = NumericAssert.Poisoned(input.Length);
-            ReferencePool2D.MaxPoolBackward(layer.Shape, outputGrad, argMax, expected);
-            layer.Backward(outputGrad, argMax, actual);
-            Assert.Equal(expected, actual);
+            AssertBackwardEqualsTheScatter(layer, NumericAssert.RandomArray(random, output.Length), argMax);
         }
     }
 
@@ -265,6 +252,17 @@ public sealed class TiledMaxPoolTests
 
             Assert.True(expected.AsSpan().SequenceEqual(packed), $"width {width}, left padding {padLeft}");
         }
+    }
+
+    /// <summary>The layer's input gradient, after checking it equals the reference scatter's exactly.</summary>
+    private static float[] AssertBackwardEqualsTheScatter(MaxPoolLayer layer, float[] outputGrad, int[] argMax)
+    {
+        int inputLength = outputGrad.Length / layer.Shape.OutputLength * layer.Shape.InputLength;
+        float[] expected = new float[inputLength], actual = NumericAssert.Poisoned(inputLength);
+        ReferencePool2D.MaxPoolBackward(layer.Shape, outputGrad, argMax, expected);
+        layer.Backward(outputGrad, argMax, actual);
+        Assert.Equal(expected, actual);
+        return actual;
     }
 
     private static MaxPoolLayer Layer(string name) =>
