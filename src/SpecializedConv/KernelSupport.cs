@@ -88,42 +88,23 @@ public static class KernelSupport
             throw new ArgumentException($"A {channels}×{height}×{width} tensor with padding ({padTop}, {padLeft}) does not fit a destination of {destination.Length} elements.", nameof(destination));
         }
 
-        ref float sourceStart = ref MemoryMarshal.GetReference(source);
+        // Rows in turn, the references moving on: per-row index arithmetic cost as much as the shuffles of a short row.
+        // At stride 2 even columns go to one phase and odd columns to the other (a de-interleave), at these offsets.
+        int evensOffset = ((padLeft & 1) * phasePitch) + (padLeft / 2), oddsOffset = ((1 - (padLeft & 1)) * phasePitch) + ((padLeft + 1) / 2);
+        ref float row = ref MemoryMarshal.GetReference(source);
         ref float destinationStart = ref MemoryMarshal.GetReference(destination);
-        if (stride == 2 && width >= 16)
-        {
-            // Even columns go to one phase and odd columns to the other: a de-interleave, row after row with the
-            // references moving on (per-row index arithmetic and branches cost as much as the shuffles of a short row).
-            int evensOffset = ((padLeft & 1) * phasePitch) + (padLeft / 2), oddsOffset = ((1 - (padLeft & 1)) * phasePitch) + ((padLeft + 1) / 2);
-            ref float row = ref sourceStart;
-            for (int c = 0; c < channels; c++)
-            {
-                ref float target = ref Unsafe.Add(ref destinationStart, (c * channelPitch) + (padTop * rowPitch));
-                for (int y = 0; y < height; y++, row = ref Unsafe.Add(ref row, width), target = ref Unsafe.Add(ref target, rowPitch))
-                {
-                    Deinterleave(ref row, width, ref Unsafe.Add(ref target, evensOffset), ref Unsafe.Add(ref target, oddsOffset));
-                }
-            }
-
-            return;
-        }
-
         for (int c = 0; c < channels; c++)
         {
-            for (int y = 0; y < height; y++)
+            ref float target = ref Unsafe.Add(ref destinationStart, (c * channelPitch) + (padTop * rowPitch));
+            for (int y = 0; y < height; y++, row = ref Unsafe.Add(ref row, width), target = ref Unsafe.Add(ref target, rowPitch))
             {
-                ref float row = ref Unsafe.Add(ref sourceStart, ((c * height) + y) * width);
-                ref float target = ref Unsafe.Add(ref destinationStart, (c * channelPitch) + ((y + padTop) * rowPitch));
                 if (stride == 1)
                 {
                     CopyRow(ref row, ref Unsafe.Add(ref target, padLeft), width);
                 }
                 else if (stride == 2)
                 {
-                    // Even columns go to one phase and odd columns to the other: a de-interleave.
-                    ref float evens = ref Unsafe.Add(ref target, ((padLeft & 1) * phasePitch) + (padLeft / 2));
-                    ref float odds = ref Unsafe.Add(ref target, ((1 - (padLeft & 1)) * phasePitch) + ((padLeft + 1) / 2));
-                    Deinterleave(ref row, width, ref evens, ref odds);
+                    Deinterleave(ref row, width, ref Unsafe.Add(ref target, evensOffset), ref Unsafe.Add(ref target, oddsOffset));
                 }
                 else
                 {
@@ -210,18 +191,20 @@ public static class KernelSupport
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void SplitEvenOdd(Vector256<float> low, Vector256<float> high, out Vector256<float> even, out Vector256<float> odd)
     {
-        // Each vector's four even elements to its low half and four odd ones to its high half, then the halves paired.
-        Vector256<int> split = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
-        Vector256<float> first = Vector256.Shuffle(low, split), second = Vector256.Shuffle(high, split);
+        // Each vector's even elements in its low half and odd ones in its high half, then the halves paired.
+        Vector256<float> first = SplitHalves(low), second = SplitHalves(high);
         even = Vector256.Create(first.GetLower(), second.GetLower());
         odd = Vector256.Create(first.GetUpper(), second.GetUpper());
     }
 
+    /// <summary>Eight floats rearranged: the four even elements in the low half, the four odd ones in the high half.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> SplitHalves(Vector256<float> eight) => Vector256.Shuffle(eight, Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7));
+
     /// <summary>Deinterleaves the eight elements at even column <paramref name="x"/>: four to each phase.</summary>
     private static void DeinterleaveEight(ref float row, int x, ref float evens, ref float odds)
     {
-        // The permutation puts the four even elements in the low half and the four odd ones in the high half.
-        Vector256<float> split = Avx2.PermuteVar8x32(Vector256.LoadUnsafe(ref row, (nuint)x), Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7));
+        Vector256<float> split = SplitHalves(Vector256.LoadUnsafe(ref row, (nuint)x));
         split.GetLower().StoreUnsafe(ref evens, (nuint)(x / 2));
         split.GetUpper().StoreUnsafe(ref odds, (nuint)(x / 2));
     }
