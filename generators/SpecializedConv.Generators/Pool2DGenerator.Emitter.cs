@@ -473,7 +473,8 @@ public sealed partial class Pool2DGenerator
                 {
                     w.Line("int rowCell = windowRow * 2 * InWidth;");
                     w.Line("ref float top = ref Unsafe.Add(ref input, rowCell);");
-                    using (rowPairs ? w.OpenBare() : w.Open($"for (int columnBlock = 0; columnBlock < {plan.ColumnBlocks}; columnBlock++)"))
+                    // Blocks of one vector: the packed path's wider blocks (plan.ColumnBlocks) do not apply here.
+                    using (rowPairs ? w.OpenBare() : w.Open($"for (int columnBlock = 0; columnBlock < {(s.OutWidth + lanes - 1) / lanes}; columnBlock++)"))
                     {
                         if (!rowPairs)
                         {

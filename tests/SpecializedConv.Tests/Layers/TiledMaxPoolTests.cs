@@ -26,7 +26,8 @@ public sealed class TiledMaxPoolTests
     private const int Seed = 20261203;
 
     /// <summary>
-    /// Tiled shapes (C, H, W): widths 8 and 16, and 10, 12, 14, 26, whose rows end in an overlapping vector. Forward reads
+    /// Tiled shapes (C, H, W): widths 8 and 16, and 10, 12, 14, 26, 40, whose rows end in an overlapping vector (40: three
+    /// blocks of 8 outputs, more than the packed path's blocks of 16 would take). Forward reads
     /// the input in place (<c>InPlace</c>) for rows of 8 or more outputs, and of 4 when there is an even number of window
     /// rows (3×8×8: twelve); rows of 5–7 outputs, and 1×6×8's three rows of 4, keep the packed forward pass.
     /// </summary>
@@ -39,6 +40,7 @@ public sealed class TiledMaxPoolTests
         ("Tiled1x10x14", 1, 10, 14, false),
         ("Tiled2x8x16", 2, 8, 16, true),
         ("Tiled2x6x26", 2, 6, 26, true),
+        ("Tiled2x4x40", 2, 4, 40, true),
     ];
 
     /// <summary>Near misses that keep the scatter: too narrow, odd width, overlapping windows, padding.</summary>
