@@ -876,37 +876,8 @@ public sealed partial class Conv2DGenerator
                                     }
                                 }
 
-                                // Reduce each channel's accumulators eight at a time (one transpose-and-add instead of eight horizontal
-                                // sums). The taps are in weight order, so eight sums that stay inside the (k, c) slice are added to the
-                                // weight gradient as one vector (lanes past the group's taps hold zeros and add nothing).
-                                for (int kk = 0; kk < kb; kk++)
-                                {
-                                    int slice = kk * s.InChannels * s.Taps;
-                                    for (int start = 0; start < group.Count; start += Blocking.Lanes)
-                                    {
-                                        var chunk = Range(group.Count).Skip(start).Take(Blocking.Lanes).Select(t => (Name: $"g_{kk}_{t}", Offset: group[t].WeightOffset)).ToList();
-                                        if (chunk.Count == 1)
-                                        {
-                                            w.Line($"Unsafe.Add(ref wg, {slice + chunk[0].Offset}) += Vector256.Sum({chunk[0].Name});");
-                                            continue;
-                                        }
-
-                                        string sums = $"sums{kk}_{start / Blocking.Lanes}";
-                                        string arguments = string.Join(", ", chunk.Select(a => a.Name).Concat(Enumerable.Repeat("Vector256<float>.Zero", Blocking.Lanes - chunk.Count)));
-                                        w.Line($"Vector256<float> {sums} = {Support}.HorizontalSums({arguments});");
-                                        bool consecutive = chunk.Select((a, i) => a.Offset - i).Distinct().Count() == 1;
-                                        if (consecutive && chunk[0].Offset + Blocking.Lanes <= s.Taps)
-                                        {
-                                            w.Line($"(Vector256.LoadUnsafe(ref wg, {slice + chunk[0].Offset}) + {sums}).StoreUnsafe(ref wg, {slice + chunk[0].Offset});");
-                                            continue;
-                                        }
-
-                                        for (int i = 0; i < chunk.Count; i++)
-                                        {
-                                            w.Line($"Unsafe.Add(ref wg, {slice + chunk[i].Offset}) += {sums}.GetElement({i});");
-                                        }
-                                    }
-                                }
+                                EmitWeightSums(w, s, Range(kb).Select(kk => Range(group.Count)
+                                    .Select(t => (Name: $"g_{kk}_{t}", Offset: (kk * s.InChannels * s.Taps) + group[t].WeightOffset)).ToList()).ToList());
                             }
                         }
                     }
@@ -928,6 +899,61 @@ public sealed partial class Conv2DGenerator
             }
 
             w.Line();
+        }
+
+        /// <summary>
+        /// Emits the reduction of a tap group's accumulators (one list per output channel, in weight order; offsets from
+        /// <c>wg</c>) and their addition to the weight gradient. The sums are taken eight at a time by one transpose-and-add
+        /// (four or fewer by the 128-bit one) either channel by channel, where sums that stay inside one (k, c) slice are
+        /// added as one vector (lanes past the group's taps hold zeros and add nothing), or across channels, which takes
+        /// fewer reductions but adds every sum on its own; whichever the instruction count below says is cheaper.
+        /// </summary>
+        private static void EmitWeightSums(IndentedWriter w, LayerShape s, List<List<(string Name, int Offset)>> channels)
+        {
+            List<List<(string Name, int Offset)>> byChannel = channels.SelectMany(Chunks).ToList();
+            List<List<(string Name, int Offset)>> across = Chunks(channels.SelectMany(c => c).ToList()).ToList();
+            List<List<(string Name, int Offset)>> chunks = across.Sum(Cost) < byChannel.Sum(Cost) ? across : byChannel;
+            for (int n = 0; n < chunks.Count; n++)
+            {
+                List<(string Name, int Offset)> chunk = chunks[n];
+                if (chunk.Count == 1)
+                {
+                    w.Line($"Unsafe.Add(ref wg, {chunk[0].Offset}) += Vector256.Sum({chunk[0].Name});");
+                    continue;
+                }
+
+                string name = $"sums{n}";
+                int width = Width(chunk);
+                string arguments = string.Join(", ", chunk.Select(a => a.Name).Concat(Enumerable.Repeat("Vector256<float>.Zero", width - chunk.Count)));
+                w.Line($"Vector{width * 32}<float> {name} = {Support}.HorizontalSums({arguments});");
+                if (AddsAsVector(chunk))
+                {
+                    w.Line($"(Vector{width * 32}.LoadUnsafe(ref wg, {chunk[0].Offset}) + {name}).StoreUnsafe(ref wg, {chunk[0].Offset});");
+                    continue;
+                }
+
+                for (int i = 0; i < chunk.Count; i++)
+                {
+                    w.Line($"Unsafe.Add(ref wg, {chunk[i].Offset}) += {name}.GetElement({i});");
+                }
+            }
+
+            static IEnumerable<List<(string Name, int Offset)>> Chunks(List<(string Name, int Offset)> sums) =>
+                Range((sums.Count + Blocking.Lanes - 1) / Blocking.Lanes).Select(i => sums.Skip(i * Blocking.Lanes).Take(Blocking.Lanes).ToList());
+
+            static int Width(List<(string Name, int Offset)> chunk) => chunk.Count <= 4 ? 4 : Blocking.Lanes;
+
+            // Consecutive weights whose vector does not leave their (k, c) slice.
+            bool AddsAsVector(List<(string Name, int Offset)> chunk) =>
+                chunk.Select((a, i) => a.Offset - i).Distinct().Count() == 1
+                && chunk[0].Offset + Width(chunk) <= ((chunk[0].Offset / s.Taps) + 1) * s.Taps;
+
+            // Instructions, counting a horizontal add as three (two shuffles and an add): 21 for eight sums, 11 for four,
+            // 10 for a single Vector256.Sum; a vector read-add-write 3, a lone sum's 3 plus one shuffle to fetch lanes 1-3
+            // and two for lanes 4-7.
+            int Cost(List<(string Name, int Offset)> chunk) =>
+                chunk.Count == 1 ? 10 + 3
+                : (Width(chunk) == 4 ? 11 : 21) + (AddsAsVector(chunk) ? 3 : Range(chunk.Count).Sum(i => 3 + (i == 0 ? 0 : i < 4 ? 1 : 2)));
         }
 
         /// <summary>Emits backward-weights with output channels along the lanes: see <see cref="ChannelLanesWeightsPlan"/>.</summary>

@@ -392,6 +392,24 @@ public static class KernelSupport
             Vector256.Sum(a4), Vector256.Sum(a5), Vector256.Sum(a6), Vector256.Sum(a7));
     }
 
+    /// <summary>
+    /// The horizontal sums of four vectors as one 128-bit vector, in the same order of additions as the eight-vector
+    /// overload: three horizontal adds and one add of the halves, where passing four zero vectors to that one costs
+    /// three more horizontal adds and a second lane permute.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> HorizontalSums(Vector256<float> a0, Vector256<float> a1, Vector256<float> a2, Vector256<float> a3)
+    {
+        if (Avx.IsSupported)
+        {
+            // [a0(0..3), a1(0..3), a2(0..3), a3(0..3) | a0(4..7), a1(4..7), a2(4..7), a3(4..7)].
+            Vector256<float> h = Avx.HorizontalAdd(Avx.HorizontalAdd(a0, a1), Avx.HorizontalAdd(a2, a3));
+            return h.GetLower() + h.GetUpper();
+        }
+
+        return Vector128.Create(Vector256.Sum(a0), Vector256.Sum(a1), Vector256.Sum(a2), Vector256.Sum(a3));
+    }
+
     /// <summary>A mask whose first <paramref name="count"/> lanes have every bit set and whose other lanes are zero.</summary>
     public static Vector256<float> LaneMask(int count) =>
         Vector256.LessThan(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create(count)).AsSingle();

@@ -652,10 +652,10 @@ namespace SpecializedConv.Generated
                                 g_0_5 = KernelSupport.MultiplyAdd(d_0, x, g_0_5); g_1_5 = KernelSupport.MultiplyAdd(d_1, x, g_1_5);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_0_5, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 0) + sums0_0).StoreUnsafe(ref wg, 0);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, g_1_5, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 9) + sums1_0).StoreUnsafe(ref wg, 9);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_0_5, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 0) + sums0).StoreUnsafe(ref wg, 0);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, g_1_5, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 9) + sums1).StoreUnsafe(ref wg, 9);
                     }
                     // Taps (2,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -676,14 +676,14 @@ namespace SpecializedConv.Generated
                                 g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 6) += sums0_0.GetElement(0);
-                        Unsafe.Add(ref wg, 7) += sums0_0.GetElement(1);
-                        Unsafe.Add(ref wg, 8) += sums0_0.GetElement(2);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 15) += sums1_0.GetElement(0);
-                        Unsafe.Add(ref wg, 16) += sums1_0.GetElement(1);
-                        Unsafe.Add(ref wg, 17) += sums1_0.GetElement(2);
+                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 6) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 7) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 8) += sums0.GetElement(2);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 15) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 16) += sums1.GetElement(1);
+                        Unsafe.Add(ref wg, 17) += sums1.GetElement(2);
                     }
                 }
             }

@@ -723,14 +723,14 @@ namespace SpecializedConv.Generated
                                 g_3_0 = KernelSupport.MultiplyAdd(d, x_0, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d, x_1, g_3_1); g_3_2 = KernelSupport.MultiplyAdd(d, x_2, g_3_2);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 0) + sums0_0).StoreUnsafe(ref wg, 0);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 18) + sums1_0).StoreUnsafe(ref wg, 18);
-                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 36) + sums2_0).StoreUnsafe(ref wg, 36);
-                        Vector256<float> sums3_0 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 54) + sums3_0).StoreUnsafe(ref wg, 54);
+                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 0) + sums0).StoreUnsafe(ref wg, 0);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 18) + sums1).StoreUnsafe(ref wg, 18);
+                        Vector128<float> sums2 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 36) + sums2).StoreUnsafe(ref wg, 36);
+                        Vector128<float> sums3 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 54) + sums3).StoreUnsafe(ref wg, 54);
                     }
                     // Taps (1,2) … (1,0); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -767,22 +767,14 @@ namespace SpecializedConv.Generated
                                 g_3_0 = KernelSupport.MultiplyAdd(d, x_0, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d, x_1, g_3_1); g_3_2 = KernelSupport.MultiplyAdd(d, x_2, g_3_2);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 3) += sums0_0.GetElement(0);
-                        Unsafe.Add(ref wg, 4) += sums0_0.GetElement(1);
-                        Unsafe.Add(ref wg, 5) += sums0_0.GetElement(2);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 21) += sums1_0.GetElement(0);
-                        Unsafe.Add(ref wg, 22) += sums1_0.GetElement(1);
-                        Unsafe.Add(ref wg, 23) += sums1_0.GetElement(2);
-                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 39) += sums2_0.GetElement(0);
-                        Unsafe.Add(ref wg, 40) += sums2_0.GetElement(1);
-                        Unsafe.Add(ref wg, 41) += sums2_0.GetElement(2);
-                        Vector256<float> sums3_0 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 57) += sums3_0.GetElement(0);
-                        Unsafe.Add(ref wg, 58) += sums3_0.GetElement(1);
-                        Unsafe.Add(ref wg, 59) += sums3_0.GetElement(2);
+                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 3) + sums0).StoreUnsafe(ref wg, 3);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 21) + sums1).StoreUnsafe(ref wg, 21);
+                        Vector128<float> sums2 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 39) + sums2).StoreUnsafe(ref wg, 39);
+                        Vector128<float> sums3 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 57) + sums3).StoreUnsafe(ref wg, 57);
                     }
                     // Taps (0,2) … (0,0); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -819,22 +811,20 @@ namespace SpecializedConv.Generated
                                 g_3_0 = KernelSupport.MultiplyAdd(d, x_0, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d, x_1, g_3_1); g_3_2 = KernelSupport.MultiplyAdd(d, x_2, g_3_2);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 6) += sums0_0.GetElement(0);
-                        Unsafe.Add(ref wg, 7) += sums0_0.GetElement(1);
-                        Unsafe.Add(ref wg, 8) += sums0_0.GetElement(2);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 24) += sums1_0.GetElement(0);
-                        Unsafe.Add(ref wg, 25) += sums1_0.GetElement(1);
-                        Unsafe.Add(ref wg, 26) += sums1_0.GetElement(2);
-                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 42) += sums2_0.GetElement(0);
-                        Unsafe.Add(ref wg, 43) += sums2_0.GetElement(1);
-                        Unsafe.Add(ref wg, 44) += sums2_0.GetElement(2);
-                        Vector256<float> sums3_0 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 60) += sums3_0.GetElement(0);
-                        Unsafe.Add(ref wg, 61) += sums3_0.GetElement(1);
-                        Unsafe.Add(ref wg, 62) += sums3_0.GetElement(2);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, g_2_0, g_2_1);
+                        Unsafe.Add(ref wg, 6) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 7) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 8) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 24) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 25) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 26) += sums0.GetElement(5);
+                        Unsafe.Add(ref wg, 42) += sums0.GetElement(6);
+                        Unsafe.Add(ref wg, 43) += sums0.GetElement(7);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_2_2, g_3_0, g_3_1, g_3_2);
+                        Unsafe.Add(ref wg, 44) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 60) += sums1.GetElement(1);
+                        Unsafe.Add(ref wg, 61) += sums1.GetElement(2);
+                        Unsafe.Add(ref wg, 62) += sums1.GetElement(3);
                     }
                 }
             }

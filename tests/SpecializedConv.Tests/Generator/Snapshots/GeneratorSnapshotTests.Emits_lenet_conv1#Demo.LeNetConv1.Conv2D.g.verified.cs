@@ -1093,12 +1093,12 @@ namespace SpecializedConv.Generated
                                 g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 0) + sums0_0).StoreUnsafe(ref wg, 0);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 25) + sums1_0).StoreUnsafe(ref wg, 25);
-                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 50) + sums2_0).StoreUnsafe(ref wg, 50);
+                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3);
+                        (Vector128.LoadUnsafe(ref wg, 0) + sums0).StoreUnsafe(ref wg, 0);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3);
+                        (Vector128.LoadUnsafe(ref wg, 25) + sums1).StoreUnsafe(ref wg, 25);
+                        Vector128<float> sums2 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3);
+                        (Vector128.LoadUnsafe(ref wg, 50) + sums2).StoreUnsafe(ref wg, 50);
                     }
                     // Taps (0,4) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1146,12 +1146,12 @@ namespace SpecializedConv.Generated
                                 g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 4) + sums0_0).StoreUnsafe(ref wg, 4);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 29) + sums1_0).StoreUnsafe(ref wg, 29);
-                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 54) + sums2_0).StoreUnsafe(ref wg, 54);
+                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3);
+                        (Vector128.LoadUnsafe(ref wg, 4) + sums0).StoreUnsafe(ref wg, 4);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3);
+                        (Vector128.LoadUnsafe(ref wg, 29) + sums1).StoreUnsafe(ref wg, 29);
+                        Vector128<float> sums2 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3);
+                        (Vector128.LoadUnsafe(ref wg, 54) + sums2).StoreUnsafe(ref wg, 54);
                     }
                     // Taps (1,3) … (2,1); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1199,12 +1199,12 @@ namespace SpecializedConv.Generated
                                 g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 8) + sums0_0).StoreUnsafe(ref wg, 8);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 33) + sums1_0).StoreUnsafe(ref wg, 33);
-                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 58) + sums2_0).StoreUnsafe(ref wg, 58);
+                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3);
+                        (Vector128.LoadUnsafe(ref wg, 8) + sums0).StoreUnsafe(ref wg, 8);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3);
+                        (Vector128.LoadUnsafe(ref wg, 33) + sums1).StoreUnsafe(ref wg, 33);
+                        Vector128<float> sums2 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3);
+                        (Vector128.LoadUnsafe(ref wg, 58) + sums2).StoreUnsafe(ref wg, 58);
                     }
                     // Taps (2,2) … (3,0); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1252,12 +1252,12 @@ namespace SpecializedConv.Generated
                                 g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 12) + sums0_0).StoreUnsafe(ref wg, 12);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 37) + sums1_0).StoreUnsafe(ref wg, 37);
-                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 62) + sums2_0).StoreUnsafe(ref wg, 62);
+                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3);
+                        (Vector128.LoadUnsafe(ref wg, 12) + sums0).StoreUnsafe(ref wg, 12);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3);
+                        (Vector128.LoadUnsafe(ref wg, 37) + sums1).StoreUnsafe(ref wg, 37);
+                        Vector128<float> sums2 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3);
+                        (Vector128.LoadUnsafe(ref wg, 62) + sums2).StoreUnsafe(ref wg, 62);
                     }
                     // Taps (3,1) … (3,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1305,12 +1305,12 @@ namespace SpecializedConv.Generated
                                 g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 16) + sums0_0).StoreUnsafe(ref wg, 16);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 41) + sums1_0).StoreUnsafe(ref wg, 41);
-                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 66) + sums2_0).StoreUnsafe(ref wg, 66);
+                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3);
+                        (Vector128.LoadUnsafe(ref wg, 16) + sums0).StoreUnsafe(ref wg, 16);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3);
+                        (Vector128.LoadUnsafe(ref wg, 41) + sums1).StoreUnsafe(ref wg, 41);
+                        Vector128<float> sums2 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3);
+                        (Vector128.LoadUnsafe(ref wg, 66) + sums2).StoreUnsafe(ref wg, 66);
                     }
                     // Taps (4,0) … (4,3); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1358,21 +1358,12 @@ namespace SpecializedConv.Generated
                                 g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3); g_2_3 = KernelSupport.MultiplyAdd(d_2, x, g_2_3);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 20) += sums0_0.GetElement(0);
-                        Unsafe.Add(ref wg, 21) += sums0_0.GetElement(1);
-                        Unsafe.Add(ref wg, 22) += sums0_0.GetElement(2);
-                        Unsafe.Add(ref wg, 23) += sums0_0.GetElement(3);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 45) += sums1_0.GetElement(0);
-                        Unsafe.Add(ref wg, 46) += sums1_0.GetElement(1);
-                        Unsafe.Add(ref wg, 47) += sums1_0.GetElement(2);
-                        Unsafe.Add(ref wg, 48) += sums1_0.GetElement(3);
-                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 70) += sums2_0.GetElement(0);
-                        Unsafe.Add(ref wg, 71) += sums2_0.GetElement(1);
-                        Unsafe.Add(ref wg, 72) += sums2_0.GetElement(2);
-                        Unsafe.Add(ref wg, 73) += sums2_0.GetElement(3);
+                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3);
+                        (Vector128.LoadUnsafe(ref wg, 20) + sums0).StoreUnsafe(ref wg, 20);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3);
+                        (Vector128.LoadUnsafe(ref wg, 45) + sums1).StoreUnsafe(ref wg, 45);
+                        Vector128<float> sums2 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, g_2_3);
+                        (Vector128.LoadUnsafe(ref wg, 70) + sums2).StoreUnsafe(ref wg, 70);
                     }
                     // Taps (4,4) … (4,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1414,9 +1405,10 @@ namespace SpecializedConv.Generated
                                 g_2_0 = KernelSupport.MultiplyAdd(d, x_0, g_2_0);
                             }
                         }
-                        Unsafe.Add(ref wg, 24) += Vector256.Sum(g_0_0);
-                        Unsafe.Add(ref wg, 49) += Vector256.Sum(g_1_0);
-                        Unsafe.Add(ref wg, 74) += Vector256.Sum(g_2_0);
+                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_1_0, g_2_0, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 24) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 49) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 74) += sums0.GetElement(2);
                     }
                 }
             }

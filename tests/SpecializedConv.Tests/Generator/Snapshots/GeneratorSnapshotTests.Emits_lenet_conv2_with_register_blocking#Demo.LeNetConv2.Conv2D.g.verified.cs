@@ -1462,10 +1462,10 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 0) + sums0_0).StoreUnsafe(ref wg, 0);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 150) + sums1_0).StoreUnsafe(ref wg, 150);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 0) + sums0).StoreUnsafe(ref wg, 0);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 150) + sums1).StoreUnsafe(ref wg, 150);
                     }
                     // Taps (1,0) … (1,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1490,10 +1490,10 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 5) + sums0_0).StoreUnsafe(ref wg, 5);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 155) + sums1_0).StoreUnsafe(ref wg, 155);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 5) + sums0).StoreUnsafe(ref wg, 5);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 155) + sums1).StoreUnsafe(ref wg, 155);
                     }
                     // Taps (2,0) … (2,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1518,10 +1518,10 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 10) + sums0_0).StoreUnsafe(ref wg, 10);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 160) + sums1_0).StoreUnsafe(ref wg, 160);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 10) + sums0).StoreUnsafe(ref wg, 10);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 160) + sums1).StoreUnsafe(ref wg, 160);
                     }
                     // Taps (3,0) … (3,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1546,10 +1546,10 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 15) + sums0_0).StoreUnsafe(ref wg, 15);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 165) + sums1_0).StoreUnsafe(ref wg, 165);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 15) + sums0).StoreUnsafe(ref wg, 15);
+                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
+                        (Vector256.LoadUnsafe(ref wg, 165) + sums1).StoreUnsafe(ref wg, 165);
                     }
                     // Taps (4,0) … (4,4); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -1574,18 +1574,18 @@ namespace SpecializedConv.Generated
                                 g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 20) += sums0_0.GetElement(0);
-                        Unsafe.Add(ref wg, 21) += sums0_0.GetElement(1);
-                        Unsafe.Add(ref wg, 22) += sums0_0.GetElement(2);
-                        Unsafe.Add(ref wg, 23) += sums0_0.GetElement(3);
-                        Unsafe.Add(ref wg, 24) += sums0_0.GetElement(4);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 170) += sums1_0.GetElement(0);
-                        Unsafe.Add(ref wg, 171) += sums1_0.GetElement(1);
-                        Unsafe.Add(ref wg, 172) += sums1_0.GetElement(2);
-                        Unsafe.Add(ref wg, 173) += sums1_0.GetElement(3);
-                        Unsafe.Add(ref wg, 174) += sums1_0.GetElement(4);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
+                        Unsafe.Add(ref wg, 20) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 21) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 22) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 23) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 24) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 170) += sums0.GetElement(5);
+                        Unsafe.Add(ref wg, 171) += sums0.GetElement(6);
+                        Unsafe.Add(ref wg, 172) += sums0.GetElement(7);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero);
+                        Unsafe.Add(ref wg, 173) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 174) += sums1.GetElement(1);
                     }
                 }
             }

@@ -850,14 +850,14 @@ namespace SpecializedConv.Generated
                                 g_3_0 = KernelSupport.MultiplyAdd(d, x_0, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d, x_1, g_3_1); g_3_2 = KernelSupport.MultiplyAdd(d, x_2, g_3_2);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 0) + sums0_0).StoreUnsafe(ref wg, 0);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 27) + sums1_0).StoreUnsafe(ref wg, 27);
-                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 54) + sums2_0).StoreUnsafe(ref wg, 54);
-                        Vector256<float> sums3_0 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 81) + sums3_0).StoreUnsafe(ref wg, 81);
+                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 0) + sums0).StoreUnsafe(ref wg, 0);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 27) + sums1).StoreUnsafe(ref wg, 27);
+                        Vector128<float> sums2 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 54) + sums2).StoreUnsafe(ref wg, 54);
+                        Vector128<float> sums3 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 81) + sums3).StoreUnsafe(ref wg, 81);
                     }
                     // Taps (1,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -882,22 +882,14 @@ namespace SpecializedConv.Generated
                                 g_3_0 = KernelSupport.MultiplyAdd(d, x_0, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d, x_1, g_3_1); g_3_2 = KernelSupport.MultiplyAdd(d, x_2, g_3_2);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 3) += sums0_0.GetElement(0);
-                        Unsafe.Add(ref wg, 4) += sums0_0.GetElement(1);
-                        Unsafe.Add(ref wg, 5) += sums0_0.GetElement(2);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 30) += sums1_0.GetElement(0);
-                        Unsafe.Add(ref wg, 31) += sums1_0.GetElement(1);
-                        Unsafe.Add(ref wg, 32) += sums1_0.GetElement(2);
-                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 57) += sums2_0.GetElement(0);
-                        Unsafe.Add(ref wg, 58) += sums2_0.GetElement(1);
-                        Unsafe.Add(ref wg, 59) += sums2_0.GetElement(2);
-                        Vector256<float> sums3_0 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 84) += sums3_0.GetElement(0);
-                        Unsafe.Add(ref wg, 85) += sums3_0.GetElement(1);
-                        Unsafe.Add(ref wg, 86) += sums3_0.GetElement(2);
+                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 3) + sums0).StoreUnsafe(ref wg, 3);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 30) + sums1).StoreUnsafe(ref wg, 30);
+                        Vector128<float> sums2 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 57) + sums2).StoreUnsafe(ref wg, 57);
+                        Vector128<float> sums3 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero);
+                        (Vector128.LoadUnsafe(ref wg, 84) + sums3).StoreUnsafe(ref wg, 84);
                     }
                     // Taps (2,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
                     {
@@ -922,22 +914,20 @@ namespace SpecializedConv.Generated
                                 g_3_0 = KernelSupport.MultiplyAdd(d, x_0, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d, x_1, g_3_1); g_3_2 = KernelSupport.MultiplyAdd(d, x_2, g_3_2);
                             }
                         }
-                        Vector256<float> sums0_0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 6) += sums0_0.GetElement(0);
-                        Unsafe.Add(ref wg, 7) += sums0_0.GetElement(1);
-                        Unsafe.Add(ref wg, 8) += sums0_0.GetElement(2);
-                        Vector256<float> sums1_0 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 33) += sums1_0.GetElement(0);
-                        Unsafe.Add(ref wg, 34) += sums1_0.GetElement(1);
-                        Unsafe.Add(ref wg, 35) += sums1_0.GetElement(2);
-                        Vector256<float> sums2_0 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 60) += sums2_0.GetElement(0);
-                        Unsafe.Add(ref wg, 61) += sums2_0.GetElement(1);
-                        Unsafe.Add(ref wg, 62) += sums2_0.GetElement(2);
-                        Vector256<float> sums3_0 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 87) += sums3_0.GetElement(0);
-                        Unsafe.Add(ref wg, 88) += sums3_0.GetElement(1);
-                        Unsafe.Add(ref wg, 89) += sums3_0.GetElement(2);
+                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, g_2_0, g_2_1);
+                        Unsafe.Add(ref wg, 6) += sums0.GetElement(0);
+                        Unsafe.Add(ref wg, 7) += sums0.GetElement(1);
+                        Unsafe.Add(ref wg, 8) += sums0.GetElement(2);
+                        Unsafe.Add(ref wg, 33) += sums0.GetElement(3);
+                        Unsafe.Add(ref wg, 34) += sums0.GetElement(4);
+                        Unsafe.Add(ref wg, 35) += sums0.GetElement(5);
+                        Unsafe.Add(ref wg, 60) += sums0.GetElement(6);
+                        Unsafe.Add(ref wg, 61) += sums0.GetElement(7);
+                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_2_2, g_3_0, g_3_1, g_3_2);
+                        Unsafe.Add(ref wg, 62) += sums1.GetElement(0);
+                        Unsafe.Add(ref wg, 87) += sums1.GetElement(1);
+                        Unsafe.Add(ref wg, 88) += sums1.GetElement(2);
+                        Unsafe.Add(ref wg, 89) += sums1.GetElement(3);
                     }
                 }
             }
