@@ -438,7 +438,8 @@ public sealed partial class Conv2DGenerator
                     w.Line("biasGrad.Clear();");
                     using (w.Open("for (int n = 0; n < batch; n++)"))
                     {
-                        string source = EmitPackInput(w, plan);
+                        // An input that needs packing is packed one channel at a time inside the kernel.
+                        string source = InputInPlace(plan) ? EmitPackInput(w, plan) : "input.Slice(n * InputLength, InputLength), packed";
                         string gradient = EmitPadOutputGrad(w, s);
                         w.Line($"BackwardWeightsSample({source}, {gradient}, ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));");
                     }
@@ -793,9 +794,16 @@ public sealed partial class Conv2DGenerator
             w.Line($"/// Blocks of {kb} output channel(s) × up to {p.MaxGroupSize} taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,");
             w.Line("/// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.");
             w.Line("/// Source channels in the outer loop: each input plane is read from L1 by every channel block in turn.");
+            bool inPlace = InputInPlace(plan);
+            if (!inPlace)
+            {
+                w.Line("/// Each is packed (zero-padded, split into column phases) just before, into the first channel of the working buffer, which stays in L1.");
+            }
+
             w.Line("/// </remarks>");
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
-            using (w.Open("private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)"))
+            string inputParameters = inPlace ? "ref float input" : "ReadOnlySpan<float> source, float[] packed";
+            using (w.Open($"private static void BackwardWeightsSample({inputParameters}, ref float outputGrad, ref float weightGrad, ref float biasGrad)"))
             {
                 if (s.OutWidth % Blocking.Lanes != 0)
                 {
@@ -805,6 +813,12 @@ public sealed partial class Conv2DGenerator
 
                 using (w.Open($"for (int c = 0; c < {s.InChannels}; c++)"))
                 {
+                    if (!inPlace)
+                    {
+                        w.Line($"{Support}.PackPlanes(source.Slice(c * (InHeight * InWidth), InHeight * InWidth), packed, 1, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);");
+                        w.Line("ref float input = ref MemoryMarshal.GetArrayDataReference(packed);");
+                    }
+
                     using (w.Open($"for (int channelBlock = 0; channelBlock < {s.OutChannels / kb}; channelBlock++)"))
                     {
                         w.Line($"int k0 = channelBlock * {kb};");
@@ -823,7 +837,7 @@ public sealed partial class Conv2DGenerator
                                 // The rows' references move on by a row each time rather than being recomputed: with rows of one
                                 // to four vectors, the address arithmetic was a third of the loop's instructions.
                                 w.Line($"ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * {p.OutputGradChannelPitch});");
-                                w.Line($"ref float inputRow = ref Unsafe.Add(ref input, c * {input.ChannelPitch});");
+                                w.Line(inPlace ? $"ref float inputRow = ref Unsafe.Add(ref input, c * {input.ChannelPitch});" : "ref float inputRow = ref input;");
                                 using (w.Open($"for (int i = 0; i < {s.OutHeight}; i++, gradRow = ref Unsafe.Add(ref gradRow, {p.OutputGradRowPitch}), inputRow = ref Unsafe.Add(ref inputRow, {s.Stride * input.RowPitch}))"))
                                 {
                                     // Short rows of small kernels are unrolled: the generator knows their width. In the last vector of a row

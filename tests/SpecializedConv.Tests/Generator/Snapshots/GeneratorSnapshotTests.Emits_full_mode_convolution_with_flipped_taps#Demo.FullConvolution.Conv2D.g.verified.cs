@@ -198,9 +198,8 @@ namespace SpecializedConv.Generated
             biasGrad.Clear();
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packed, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
                 KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), paddedGrad, OutChannels, OutHeight, OutWidth, 0, 0, 1, PaddedOutputGradChannelPitch, PaddedOutputGradChannelPitch, PaddedOutputGradRowPitch);
-                BackwardWeightsSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetArrayDataReference(paddedGrad), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));
+                BackwardWeightsSample(input.Slice(n * InputLength, InputLength), packed, ref MemoryMarshal.GetArrayDataReference(paddedGrad), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));
             }
         }
 
@@ -676,14 +675,17 @@ namespace SpecializedConv.Generated
         /// Blocks of 4 output channel(s) × up to 3 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
         /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
         /// Source channels in the outer loop: each input plane is read from L1 by every channel block in turn.
+        /// Each is packed (zero-padded, split into column phases) just before, into the first channel of the working buffer, which stays in L1.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)
+        private static void BackwardWeightsSample(ReadOnlySpan<float> source, float[] packed, ref float outputGrad, ref float weightGrad, ref float biasGrad)
         {
             // The first 4 lanes of a row's last vector are output columns; the rest are masked off.
             Vector256<float> tailMask = KernelSupport.LaneMask(4);
             for (int c = 0; c < 2; c++)
             {
+                KernelSupport.PackPlanes(source.Slice(c * (InHeight * InWidth), InHeight * InWidth), packed, 1, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
+                ref float input = ref MemoryMarshal.GetArrayDataReference(packed);
                 for (int channelBlock = 0; channelBlock < 1; channelBlock++)
                 {
                     int k0 = channelBlock * 4;
@@ -695,7 +697,7 @@ namespace SpecializedConv.Generated
                         Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero;
                         Vector256<float> g_3_0 = Vector256<float>.Zero, g_3_1 = Vector256<float>.Zero, g_3_2 = Vector256<float>.Zero;
                         ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 192);
-                        ref float inputRow = ref Unsafe.Add(ref input, c * 252);
+                        ref float inputRow = ref input;
                         for (int i = 0; i < 12; i++, gradRow = ref Unsafe.Add(ref gradRow, 16), inputRow = ref Unsafe.Add(ref inputRow, 18))
                         {
                             {
@@ -739,7 +741,7 @@ namespace SpecializedConv.Generated
                         Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero;
                         Vector256<float> g_3_0 = Vector256<float>.Zero, g_3_1 = Vector256<float>.Zero, g_3_2 = Vector256<float>.Zero;
                         ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 192);
-                        ref float inputRow = ref Unsafe.Add(ref input, c * 252);
+                        ref float inputRow = ref input;
                         for (int i = 0; i < 12; i++, gradRow = ref Unsafe.Add(ref gradRow, 16), inputRow = ref Unsafe.Add(ref inputRow, 18))
                         {
                             {
@@ -783,7 +785,7 @@ namespace SpecializedConv.Generated
                         Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero;
                         Vector256<float> g_3_0 = Vector256<float>.Zero, g_3_1 = Vector256<float>.Zero, g_3_2 = Vector256<float>.Zero;
                         ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 192);
-                        ref float inputRow = ref Unsafe.Add(ref input, c * 252);
+                        ref float inputRow = ref input;
                         for (int i = 0; i < 12; i++, gradRow = ref Unsafe.Add(ref gradRow, 16), inputRow = ref Unsafe.Add(ref inputRow, 18))
                         {
                             {

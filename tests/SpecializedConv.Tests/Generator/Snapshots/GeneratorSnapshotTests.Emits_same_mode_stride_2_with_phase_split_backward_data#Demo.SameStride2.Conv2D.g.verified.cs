@@ -201,8 +201,7 @@ namespace SpecializedConv.Generated
             biasGrad.Clear();
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packed, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
-                BackwardWeightsSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));
+                BackwardWeightsSample(input.Slice(n * InputLength, InputLength), packed, ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));
             }
         }
 
@@ -817,12 +816,15 @@ namespace SpecializedConv.Generated
         /// Blocks of 4 output channel(s) × up to 3 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
         /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
         /// Source channels in the outer loop: each input plane is read from L1 by every channel block in turn.
+        /// Each is packed (zero-padded, split into column phases) just before, into the first channel of the working buffer, which stays in L1.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)
+        private static void BackwardWeightsSample(ReadOnlySpan<float> source, float[] packed, ref float outputGrad, ref float weightGrad, ref float biasGrad)
         {
             for (int c = 0; c < 3; c++)
             {
+                KernelSupport.PackPlanes(source.Slice(c * (InHeight * InWidth), InHeight * InWidth), packed, 1, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
+                ref float input = ref MemoryMarshal.GetArrayDataReference(packed);
                 for (int channelBlock = 0; channelBlock < 2; channelBlock++)
                 {
                     int k0 = channelBlock * 4;
@@ -834,7 +836,7 @@ namespace SpecializedConv.Generated
                         Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero;
                         Vector256<float> g_3_0 = Vector256<float>.Zero, g_3_1 = Vector256<float>.Zero, g_3_2 = Vector256<float>.Zero;
                         ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
-                        ref float inputRow = ref Unsafe.Add(ref input, c * 306);
+                        ref float inputRow = ref input;
                         for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 18))
                         {
                             {
@@ -866,7 +868,7 @@ namespace SpecializedConv.Generated
                         Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero;
                         Vector256<float> g_3_0 = Vector256<float>.Zero, g_3_1 = Vector256<float>.Zero, g_3_2 = Vector256<float>.Zero;
                         ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
-                        ref float inputRow = ref Unsafe.Add(ref input, c * 306);
+                        ref float inputRow = ref input;
                         for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 18))
                         {
                             {
@@ -898,7 +900,7 @@ namespace SpecializedConv.Generated
                         Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero;
                         Vector256<float> g_3_0 = Vector256<float>.Zero, g_3_1 = Vector256<float>.Zero, g_3_2 = Vector256<float>.Zero;
                         ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
-                        ref float inputRow = ref Unsafe.Add(ref input, c * 306);
+                        ref float inputRow = ref input;
                         for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 18))
                         {
                             {
