@@ -110,7 +110,15 @@ public sealed partial class Conv2DGenerator
                 EmitForward(w, plan);
                 EmitBackwardData(w, plan);
                 EmitBackwardWeights(w, plan);
-                EmitBlockKernel(w, plan.Forward);
+                if (plan.StrideTwoForward is { } strideTwo)
+                {
+                    EmitStrideTwoForwardKernel(w, s, strideTwo);
+                }
+                else
+                {
+                    EmitBlockKernel(w, plan.Forward);
+                }
+
                 if (plan.TransposedBackwardData is { } transposed)
                 {
                     EmitTransposedDataKernel(w, plan.Shape, transposed);
@@ -190,6 +198,10 @@ public sealed partial class Conv2DGenerator
             {
                 w.Line("// That is the input's own layout: forward and backward-weights read the input in place.");
             }
+            else if (plan.StrideTwoForward is not null)
+            {
+                w.Line("// Only backward-weights packs the input: the forward pass reads it in place, two input columns an output column.");
+            }
 
             bool transposed = plan.TransposedBackwardData is not null;
             if (!transposed)
@@ -260,6 +272,13 @@ public sealed partial class Conv2DGenerator
             if (plan.BackwardData.ScratchLength > 0)
             {
                 buffers.Add("t_phaseGrad");
+            }
+
+            if (plan.StrideTwoForward is { } strideTwo)
+            {
+                w.Line();
+                w.Line("// What the forward pass reads for kernel rows above or below the input: zeros, never written.");
+                w.Line($"private static readonly float[] s_zeroRow = new float[{strideTwo.ZeroRowLength}];");
             }
 
             if (buffers.Count > 0)
@@ -334,10 +353,15 @@ public sealed partial class Conv2DGenerator
                 w.Line($"{Support}.CheckLength(bias.Length, BiasLength, nameof(bias));");
                 w.Line($"{Support}.CheckBatch(output.Length, OutputLength, batch, nameof(output), nameof(input));");
                 EmitFallback(w, "Forward(Shape, input, weights, bias, output)");
-                EmitPackedInputBuffer(w, plan);
+                bool direct = plan.StrideTwoForward is not null;
+                if (!direct)
+                {
+                    EmitPackedInputBuffer(w, plan);
+                }
+
                 using (w.Open("for (int n = 0; n < batch; n++)"))
                 {
-                    string source = EmitPackInput(w, plan);
+                    string source = direct ? "ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength))" : EmitPackInput(w, plan);
                     w.Line($"{plan.Forward.MethodName}({source}, ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));");
                 }
             }
@@ -778,6 +802,162 @@ public sealed partial class Conv2DGenerator
                 }
             }
         }
+
+        /// <summary>Lane l of a stride-2 forward's vectors holds output column j0 + ColumnOrder[l] (see KernelSupport.EvenColumns).</summary>
+        private static readonly int[] StrideTwoColumnOrder = { 0, 1, 4, 5, 2, 3, 6, 7 };
+
+        /// <summary>Emits the stride-2 forward read straight from the input: see <see cref="StrideTwoForwardPlan"/>.</summary>
+        private static void EmitStrideTwoForwardKernel(IndentedWriter w, LayerShape s, StrideTwoForwardPlan p)
+        {
+            int kb = p.ChannelBlock, d = s.Dilation;
+            int plane = s.OutHeight * s.OutWidth, inputPlane = s.InHeight * s.InWidth, weightStride = s.InChannels * s.Taps;
+            var moves = Range(s.KernelWidth).Select(ss => Moved(ColumnOffset(ss))).Where(m => m > 0).Distinct().OrderBy(m => m).ToList();
+            w.Line("/// <summary>");
+            w.Line("/// One sample's forward pass: output[k,i,j] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, 2i + r·dilation, 2j + s·dilation], read straight from the input.");
+            w.Line("/// </summary>");
+            w.Line("/// <remarks>");
+            w.Line($"/// Blocks of {kb} output channel(s) × 1 row × 8 columns: {kb} Vector256 accumulators, {s.Taps} taps unrolled, a loop over the {s.InChannels} source channel(s);");
+            w.Line($"/// {(s.OutChannels % kb == 0 ? "the channel blocks divide K" : "the last channel block overlaps the previous one (recomputing identical values)")}. A tap reads every other input column: its lanes hold");
+            w.Line("/// output columns j0 + 0, 1, 4, 5 | 2, 3, 6, 7, so its vector is one in-lane shuffle of two loads from the input row, and results");
+            w.Line("/// are put back in column order as they are stored. Kernel rows above or below the input read a row of zeros.");
+            if (p.EdgeBlock)
+            {
+                w.Line("/// In columns 0 … 7, a tap that reaches left of the input takes the vector of a tap further right, moved by whole output");
+                w.Line("/// columns, with the columns before the input zeroed.");
+            }
+
+            w.Line("/// </remarks>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Open("private static void ForwardSample(ref float source, ref float weights, ref float bias, ref float destination)"))
+            {
+                foreach (int m in moves)
+                {
+                    // Lane l takes the lane holding output column order[l] − m; the first m columns become padding.
+                    int[] lanes = StrideTwoColumnOrder.Select(column => column < m ? 0 : System.Array.IndexOf(StrideTwoColumnOrder, column - m)).ToArray();
+                    w.Line($"// Moving vectors {m} output column(s) right in that lane order: lane l takes the lane of column order[l] − {m}; columns before {m} are padding.");
+                    w.Line($"Vector256<int> moveBy{m} = Vector256.Create({string.Join(", ", lanes)});");
+                    w.Line($"Vector256<float> keepFrom{m} = Vector256.Create({string.Join(", ", StrideTwoColumnOrder.Select(column => column < m ? "0" : "-1"))}).AsSingle();");
+                }
+
+                w.Line($"ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), {p.ZeroRowOrigin});");
+                using (w.Open($"for (int channelBlock = 0; channelBlock < {Ceiling(s.OutChannels, kb)}; channelBlock++)"))
+                {
+                    w.Line($"int k0 = {BlockStart("channelBlock", kb, s.OutChannels, clamp: true)};");
+                    using (w.Open($"for (int i = 0; i < {s.OutHeight}; i++)"))
+                    {
+                        w.Line($"// Kernel row r reads input row {Plus("2i", d == 1 ? "r" : $"{d}r", -s.PadTop)} of each channel; outside the input, the zero row, which stays put.");
+                        w.Line($"int {string.Join(", ", Range(s.KernelHeight).Select(r => $"y{r} = {CodeSum("2 * i", (r * d) - s.PadTop)}"))};");
+                        w.Line($"bool {string.Join(", ", Range(s.KernelHeight).Select(r => $"in{r} = (uint)y{r} < {s.InHeight}"))};");
+                        w.Line($"int {string.Join(", ", Range(s.KernelHeight).Select(r => $"pitch{r} = in{r} ? {inputPlane} : 0"))};");
+                        if (p.EdgeBlock)
+                        {
+                            w.Line("// Columns 0 … 7.");
+                            using (w.OpenBare())
+                            {
+                                EmitStrideTwoBlock(w, s, kb, edge: true, plane, weightStride);
+                            }
+                        }
+
+                        if (p.InteriorBlocks > 0)
+                        {
+                            int firstBlock = p.EdgeBlock ? 1 : 0, blocks = firstBlock + p.InteriorBlocks;
+                            if (p.EdgeBlock)
+                            {
+                                w.Line();
+                            }
+
+                            w.Line($"// Columns {(p.EdgeBlock ? 8 : 0)} … {s.OutWidth - 1}{(s.OutWidth % Blocking.Lanes == 0 ? string.Empty : $", the last block ending at column {s.OutWidth - 1}")}.");
+                            using (w.Open($"for (int columnBlock = {firstBlock}; columnBlock < {blocks}; columnBlock++)"))
+                            {
+                                w.Line($"int j0 = {BlockStart("columnBlock", Blocking.Lanes, s.OutWidth, clamp: true)};");
+                                EmitStrideTwoBlock(w, s, kb, edge: false, plane, weightStride);
+                            }
+                        }
+                    }
+                }
+            }
+
+            w.Line();
+
+            // The column offset of tap ss from 2j, and how many output columns an edge block moves its vector by.
+            int ColumnOffset(int ss) => (ss * d) - s.PadLeft;
+            static int Moved(int offset) => offset < 0 ? (1 - offset) / 2 : 0;
+        }
+
+        /// <summary>One column block of the stride-2 forward: accumulators, the channel loop over the taps, the stores.</summary>
+        private static void EmitStrideTwoBlock(IndentedWriter w, LayerShape s, int kb, bool edge, int plane, int weightStride)
+        {
+            string RowStart(int r) => edge ? $"y{r} * {s.InWidth}" : $"(y{r} * {s.InWidth}) + (2 * j0)";
+            w.Line("// Accumulator a_k: output channel k0+k, columns j0 + 0, 1, 4, 5 | 2, 3, 6, 7; starts at the bias.");
+            foreach (int kk in Range(kb))
+            {
+                w.Line($"Vector256<float> a_{kk} = Vector256.Create(Unsafe.Add(ref bias, k0 + {kk}));");
+            }
+
+            foreach (int r in Range(s.KernelHeight))
+            {
+                w.Line($"ref float row{r} = ref in{r} ? ref Unsafe.Add(ref source, {RowStart(r)}) : ref zeroRow;");
+            }
+
+            w.Line($"ref float w = ref Unsafe.Add(ref weights, k0 * {weightStride});");
+            using (w.Open($"for (int c = 0; c < {s.InChannels}; c++)"))
+            {
+                w.Line("Vector256<float> x, wk;");
+                foreach (int r in Range(s.KernelHeight))
+                {
+                    foreach (int ss in Range(s.KernelWidth))
+                    {
+                        int offset = (ss * s.Dilation) - s.PadLeft;
+                        if (edge && offset < 0)
+                        {
+                            int m = (1 - offset) / 2;
+                            w.Line($"// Tap ({r},{ss}): input columns {Plus("2j", null, offset)}; in this block, those of {Plus("2j", null, offset + (2 * m))} moved {m} column(s) right.");
+                            w.Line($"x = {Support}.ShiftColumns({Columns($"row{r}", offset + (2 * m))}, moveBy{m}, keepFrom{m});");
+                        }
+                        else
+                        {
+                            w.Line($"// Tap ({r},{ss}): input columns {Plus("2j", null, offset)}.");
+                            w.Line($"x = {Columns($"row{r}", offset)};");
+                        }
+
+                        foreach (int kk in Range(kb))
+                        {
+                            w.Line($"wk = Vector256.Create(Unsafe.Add(ref w, {(kk * weightStride) + s.WeightTapOffset(r, ss)})); a_{kk} = {Support}.MultiplyAdd(x, wk, a_{kk});");
+                        }
+                    }
+                }
+
+                foreach (int r in Range(s.KernelHeight))
+                {
+                    w.Line($"row{r} = ref Unsafe.Add(ref row{r}, pitch{r});");
+                }
+
+                w.Line($"w = ref Unsafe.Add(ref w, {s.Taps});");
+            }
+
+            w.Line();
+            w.Line($"ref float dst = ref Unsafe.Add(ref destination, (k0 * {plane}) + (i * {s.OutWidth}){(edge ? string.Empty : " + j0")});");
+            foreach (int kk in Range(kb))
+            {
+                w.Line($"{Support}.RestoreColumnOrder(a_{kk}).StoreUnsafe(ref dst, {kk * plane});");
+            }
+
+            // The vector of the input columns 2j + offset for the block's eight output columns: the even or odd elements of the
+            // sixteen floats from the even offset at or below it.
+            static string Columns(string row, int offset)
+            {
+                int from = Planner.EvenBelow(offset);
+                string Load(int at) => at >= 0 ? $"Vector256.LoadUnsafe(ref {row}, {at})" : $"Vector256.LoadUnsafe(ref Unsafe.Subtract(ref {row}, {-at}))";
+                return $"{Support}.{((offset & 1) == 0 ? "EvenColumns" : "OddColumns")}({Load(from)}, {Load(from + Blocking.Lanes)})";
+            }
+        }
+
+        /// <summary><paramref name="value"/> plus a signed constant in code: "(value) + 3", "(value) - 3", or "value" for 0.</summary>
+        private static string CodeSum(string value, int constant) =>
+            constant == 0 ? value : constant > 0 ? $"({value}) + {constant}" : $"({value}) - {-constant}";
+
+        /// <summary>The same in a comment, with an optional middle term: "2i + r − 1", "2j + 1", "2j".</summary>
+        private static string Plus(string value, string? term, int constant) => (term is null ? value : $"{value} + {term}") + Signed(constant);
 
         /// <summary>Emits backward-weights: register accumulators per (output channel, tap), reduced over pixels, then added.</summary>
         private static void EmitWeightsKernel(IndentedWriter w, LayerPlan plan)

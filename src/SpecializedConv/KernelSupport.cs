@@ -297,6 +297,38 @@ public static class KernelSupport
     }
 
     /// <summary>
+    /// Of sixteen consecutive floats (<paramref name="low"/>, then <paramref name="high"/>), the eight at even positions, in
+    /// the order 0, 2, 8, 10 | 4, 6, 12, 14: elements 0 and 2 of each 128-bit half of both vectors, one in-lane shuffle.
+    /// A stride-2 forward reads the input with it: lanes 0 … 7 feed output columns j0 + 0, 1, 4, 5 | 2, 3, 6, 7.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> EvenColumns(Vector256<float> low, Vector256<float> high) =>
+        Avx.IsSupported ? Avx.Shuffle(low, high, 0b10_00_10_00) : StrideTwoColumns(low, high, 0);
+
+    /// <summary>As <see cref="EvenColumns"/>, the eight floats at odd positions: 1, 3, 9, 11 | 5, 7, 13, 15.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> OddColumns(Vector256<float> low, Vector256<float> high) =>
+        Avx.IsSupported ? Avx.Shuffle(low, high, 0b11_01_11_01) : StrideTwoColumns(low, high, 1);
+
+    /// <summary>Puts lanes in the order of <see cref="EvenColumns"/> (0, 1, 4, 5 | 2, 3, 6, 7) back in column order: one 64-bit lane permute.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> RestoreColumnOrder(Vector256<float> value) =>
+        Avx2.IsSupported ? Avx2.Permute4x64(value.AsDouble(), 0b11_01_10_00).AsSingle() : Vector256.Shuffle(value, Vector256.Create(0, 1, 4, 5, 2, 3, 6, 7));
+
+    /// <summary>
+    /// Lane l takes <paramref name="value"/>'s lane <paramref name="lanes"/>[l], then keeps only the bits of
+    /// <paramref name="keep"/>: a stride-2 forward's first column block moves a vector right by whole columns this way and
+    /// zeroes the columns left of the input, instead of loading before the row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> ShiftColumns(Vector256<float> value, Vector256<int> lanes, Vector256<float> keep) =>
+        (Avx2.IsSupported ? Avx2.PermuteVar8x32(value, lanes) : Vector256.Shuffle(value, lanes)) & keep;
+
+    private static Vector256<float> StrideTwoColumns(Vector256<float> low, Vector256<float> high, int first) => Vector256.Create(
+        low.GetElement(first), low.GetElement(first + 2), high.GetElement(first), high.GetElement(first + 2),
+        low.GetElement(first + 4), low.GetElement(first + 6), high.GetElement(first + 4), high.GetElement(first + 6));
+
+    /// <summary>
     /// Writes the <paramref name="rows"/>×<paramref name="columns"/> row-major matrix <paramref name="source"/> transposed:
     /// <c>destination[j·rows + i] = source[i·columns + j]</c>, in 8×8 tiles where the hardware has AVX.
     /// </summary>

@@ -174,8 +174,24 @@ internal sealed record ChannelLanesWeightsPlan(
 internal sealed record WeightsRow(int Channel, TapPlan Tap);
 
 /// <summary>
-/// Everything the Emitter needs to write one layer. Backward-data runs <paramref name="TransposedBackwardData"/> when the
-/// planner chose it (stride 1, where it does less work), and the phases of <paramref name="BackwardData"/> otherwise;
+/// The forward pass at stride 2 read straight from the NCHW input, without packing it: blocks of
+/// <paramref name="ChannelBlock"/> output channels × one output row × eight columns, the lanes holding output columns
+/// 0, 1, 4, 5 | 2, 3, 6, 7 of the block, so that a tap's vector (every other input column) is one in-lane shuffle of two
+/// loads from the input row. Kernel rows above or below the input read a row of zeros; in the first column block, taps
+/// left of column 0 take the vector of a tap further right moved by whole columns, the columns before the input zeroed.
+/// </summary>
+/// <param name="ChannelBlock">Output channels per block: K in equal blocks of at most twelve, the last one overlapping.</param>
+/// <param name="EdgeBlock">The first column block reaches left of the input and is emitted on its own.</param>
+/// <param name="InteriorBlocks">Column blocks after the edge block (or from column 0 without one), the last one ending
+/// at the row's end, overlapping its neighbour when the width is not a multiple of eight.</param>
+/// <param name="ZeroRowLength">Floats in the zero row: every offset a load takes from a row's block origin lies inside.</param>
+/// <param name="ZeroRowOrigin">Index of the zero row's origin (loads reach up to this far left of it).</param>
+internal sealed record StrideTwoForwardPlan(int ChannelBlock, bool EdgeBlock, int InteriorBlocks, int ZeroRowLength, int ZeroRowOrigin);
+
+/// <summary>
+/// Everything the Emitter needs to write one layer. Forward runs <paramref name="StrideTwoForward"/> when there is one,
+/// and <paramref name="Forward"/> over the packed input otherwise. Backward-data runs <paramref name="TransposedBackwardData"/>
+/// when the planner chose it (stride 1, where it does less work), and the phases of <paramref name="BackwardData"/> otherwise;
 /// backward-weights runs <paramref name="ChannelLanesWeights"/> when there is one (K a multiple of eight, planes larger
 /// than L1 holds), and <paramref name="BackwardWeights"/> otherwise.
 /// </summary>
@@ -184,6 +200,7 @@ internal sealed record LayerPlan(
     LayerShape Shape,
     PackPlan InputPack,
     BlockKernelPlan Forward,
+    StrideTwoForwardPlan? StrideTwoForward,
     DataPlan BackwardData,
     TransposedDataPlan? TransposedBackwardData,
     WeightsPlan BackwardWeights,

@@ -121,6 +121,7 @@ namespace SpecializedConv.Generated
         private const int PackedInputPhasePitch = 153;
         private const int PackedInputChannelPitch = 306;
         private const int PackedInputLength = 918;
+        // Only backward-weights packs the input: the forward pass reads it in place, two input columns an output column.
         // Backward-data reads the output gradient with zero margins: row r·dilation back and column s·dilation back stay inside.
         private const int PackedOutputGradRowOffset = 0;
         private const int PackedOutputGradColumnOffset = 0;
@@ -129,6 +130,9 @@ namespace SpecializedConv.Generated
         private const int PackedOutputGradLength = 648;
         private const int PhaseGradLength = 192;
         // Backward-weights reads the output gradient in place: its rows are whole vectors already.
+
+        // What the forward pass reads for kernel rows above or below the input: zeros, never written.
+        private static readonly float[] s_zeroRow = new float[18];
 
         // Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.
         [ThreadStatic] private static float[]? t_packedInput;
@@ -148,11 +152,9 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            float[] packed = KernelSupport.Scratch(ref t_packedInput, PackedInputLength);
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packed, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
-                ForwardSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));
+                ForwardSample(ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));
             }
         }
 
@@ -206,292 +208,155 @@ namespace SpecializedConv.Generated
         }
 
         /// <summary>
-        /// One sample's forward pass: output[k,i,j] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
+        /// One sample's forward pass: output[k,i,j] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, 2i + r·dilation, 2j + s·dilation], read straight from the input.
         /// </summary>
         /// <remarks>
-        /// Blocks of 4 output channel(s) × 3 row(s) × 8 columns: 12 Vector256 accumulators, 9 taps unrolled,
-        /// a loop over the 3 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
-        /// The last 2 row(s), rather than an overlapping block, take blocks of 4 output channel(s) × 2 row(s) × 8 columns (8 accumulators).
+        /// Blocks of 8 output channel(s) × 1 row × 8 columns: 8 Vector256 accumulators, 9 taps unrolled, a loop over the 3 source channel(s);
+        /// the channel blocks divide K. A tap reads every other input column: its lanes hold
+        /// output columns j0 + 0, 1, 4, 5 | 2, 3, 6, 7, so its vector is one in-lane shuffle of two loads from the input row, and results
+        /// are put back in column order as they are stored. Kernel rows above or below the input read a row of zeros.
+        /// In columns 0 … 7, a tap that reaches left of the input takes the vector of a tap further right, moved by whole output
+        /// columns, with the columns before the input zeroed.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ForwardSample(ref float source, ref float weights, ref float bias, ref float destination)
         {
-            for (int channelBlock = 0; channelBlock < 2; channelBlock++)
+            // Moving vectors 1 output column(s) right in that lane order: lane l takes the lane of column order[l] − 1; columns before 1 are padding.
+            Vector256<int> moveBy1 = Vector256.Create(0, 0, 5, 2, 1, 4, 3, 6);
+            Vector256<float> keepFrom1 = Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle();
+            ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), 2);
+            for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
-                int k0 = channelBlock * 4;
-                for (int rowBlock = 0; rowBlock < 2; rowBlock++)
+                int k0 = channelBlock * 8;
+                for (int i = 0; i < 8; i++)
                 {
-                    int i0 = rowBlock * 3;
-                    for (int columnBlock = 0; columnBlock < 1; columnBlock++)
+                    // Kernel row r reads input row 2i + r − 1 of each channel; outside the input, the zero row, which stays put.
+                    int y0 = (2 * i) - 1, y1 = 2 * i, y2 = (2 * i) + 1;
+                    bool in0 = (uint)y0 < 16, in1 = (uint)y1 < 16, in2 = (uint)y2 < 16;
+                    int pitch0 = in0 ? 256 : 0, pitch1 = in1 ? 256 : 0, pitch2 = in2 ? 256 : 0;
+                    // Columns 0 … 7.
                     {
-                        int j0 = columnBlock * 8;
-                        // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
-                        Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
-                        Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0, a_0_2_0 = bias_0;
-                        Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
-                        Vector256<float> a_1_0_0 = bias_1, a_1_1_0 = bias_1, a_1_2_0 = bias_1;
-                        Vector256<float> bias_2 = Vector256.Create(Unsafe.Add(ref bias, k0 + 2));
-                        Vector256<float> a_2_0_0 = bias_2, a_2_1_0 = bias_2, a_2_2_0 = bias_2;
-                        Vector256<float> bias_3 = Vector256.Create(Unsafe.Add(ref bias, k0 + 3));
-                        Vector256<float> a_3_0_0 = bias_3, a_3_1_0 = bias_3, a_3_2_0 = bias_3;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 18) + j0);
+                        // Accumulator a_k: output channel k0+k, columns j0 + 0, 1, 4, 5 | 2, 3, 6, 7; starts at the bias.
+                        Vector256<float> a_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
+                        Vector256<float> a_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
+                        Vector256<float> a_2 = Vector256.Create(Unsafe.Add(ref bias, k0 + 2));
+                        Vector256<float> a_3 = Vector256.Create(Unsafe.Add(ref bias, k0 + 3));
+                        Vector256<float> a_4 = Vector256.Create(Unsafe.Add(ref bias, k0 + 4));
+                        Vector256<float> a_5 = Vector256.Create(Unsafe.Add(ref bias, k0 + 5));
+                        Vector256<float> a_6 = Vector256.Create(Unsafe.Add(ref bias, k0 + 6));
+                        Vector256<float> a_7 = Vector256.Create(Unsafe.Add(ref bias, k0 + 7));
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, y0 * 16) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, y1 * 16) : ref zeroRow;
+                        ref float row2 = ref in2 ? ref Unsafe.Add(ref source, y2 * 16) : ref zeroRow;
                         ref float w = ref Unsafe.Add(ref weights, k0 * 27);
                         for (int c = 0; c < 3; c++)
                         {
-                            Vector256<float> x_0_0, x_1_0, x_2_0, wk;
-                            // Kernel row 0: taps (0,0) … (0,2).
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 0);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 18);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 36);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 27));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 54));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 81));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 153);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 171);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 189);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 28));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 55));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 82));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 1);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 19);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 37);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 29));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 56));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 83));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            // Kernel row 1: taps (1,0) … (1,2).
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 9);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 27);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 45);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 30));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 57));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 84));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 162);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 180);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 198);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 31));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 58));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 85));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 10);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 28);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 46);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 32));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 59));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 86));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            // Kernel row 2: taps (2,0) … (2,2).
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 18);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 36);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 54);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 33));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 60));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 87));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 171);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 189);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 207);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 34));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 61));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 88));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 19);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 37);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 55);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 35));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 62));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 89));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            src = ref Unsafe.Add(ref src, 306);
+                            Vector256<float> x, wk;
+                            // Tap (0,0): input columns 2j − 1; in this block, those of 2j + 1 moved 1 column(s) right.
+                            x = KernelSupport.ShiftColumns(KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row0, 0), Vector256.LoadUnsafe(ref row0, 8)), moveBy1, keepFrom1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 27)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 54)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 81)); a_3 = KernelSupport.MultiplyAdd(x, wk, a_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 108)); a_4 = KernelSupport.MultiplyAdd(x, wk, a_4);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 135)); a_5 = KernelSupport.MultiplyAdd(x, wk, a_5);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 162)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 189)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
+                            // Tap (0,1): input columns 2j.
+                            x = KernelSupport.EvenColumns(Vector256.LoadUnsafe(ref row0, 0), Vector256.LoadUnsafe(ref row0, 8));
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 28)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 55)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 82)); a_3 = KernelSupport.MultiplyAdd(x, wk, a_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 109)); a_4 = KernelSupport.MultiplyAdd(x, wk, a_4);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 136)); a_5 = KernelSupport.MultiplyAdd(x, wk, a_5);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 163)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 190)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
+                            // Tap (0,2): input columns 2j + 1.
+                            x = KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row0, 0), Vector256.LoadUnsafe(ref row0, 8));
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 29)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 56)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 83)); a_3 = KernelSupport.MultiplyAdd(x, wk, a_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 110)); a_4 = KernelSupport.MultiplyAdd(x, wk, a_4);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 137)); a_5 = KernelSupport.MultiplyAdd(x, wk, a_5);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 164)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 191)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
+                            // Tap (1,0): input columns 2j − 1; in this block, those of 2j + 1 moved 1 column(s) right.
+                            x = KernelSupport.ShiftColumns(KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row1, 0), Vector256.LoadUnsafe(ref row1, 8)), moveBy1, keepFrom1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 30)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 57)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 84)); a_3 = KernelSupport.MultiplyAdd(x, wk, a_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 111)); a_4 = KernelSupport.MultiplyAdd(x, wk, a_4);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 138)); a_5 = KernelSupport.MultiplyAdd(x, wk, a_5);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 165)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 192)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
+                            // Tap (1,1): input columns 2j.
+                            x = KernelSupport.EvenColumns(Vector256.LoadUnsafe(ref row1, 0), Vector256.LoadUnsafe(ref row1, 8));
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 31)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 58)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 85)); a_3 = KernelSupport.MultiplyAdd(x, wk, a_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 112)); a_4 = KernelSupport.MultiplyAdd(x, wk, a_4);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 139)); a_5 = KernelSupport.MultiplyAdd(x, wk, a_5);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 166)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 193)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
+                            // Tap (1,2): input columns 2j + 1.
+                            x = KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row1, 0), Vector256.LoadUnsafe(ref row1, 8));
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 32)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 59)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 86)); a_3 = KernelSupport.MultiplyAdd(x, wk, a_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 113)); a_4 = KernelSupport.MultiplyAdd(x, wk, a_4);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 140)); a_5 = KernelSupport.MultiplyAdd(x, wk, a_5);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 167)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 194)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
+                            // Tap (2,0): input columns 2j − 1; in this block, those of 2j + 1 moved 1 column(s) right.
+                            x = KernelSupport.ShiftColumns(KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row2, 0), Vector256.LoadUnsafe(ref row2, 8)), moveBy1, keepFrom1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 33)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 60)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 87)); a_3 = KernelSupport.MultiplyAdd(x, wk, a_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 114)); a_4 = KernelSupport.MultiplyAdd(x, wk, a_4);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 141)); a_5 = KernelSupport.MultiplyAdd(x, wk, a_5);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 168)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 195)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
+                            // Tap (2,1): input columns 2j.
+                            x = KernelSupport.EvenColumns(Vector256.LoadUnsafe(ref row2, 0), Vector256.LoadUnsafe(ref row2, 8));
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 34)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 61)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 88)); a_3 = KernelSupport.MultiplyAdd(x, wk, a_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 115)); a_4 = KernelSupport.MultiplyAdd(x, wk, a_4);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 142)); a_5 = KernelSupport.MultiplyAdd(x, wk, a_5);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 169)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 196)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
+                            // Tap (2,2): input columns 2j + 1.
+                            x = KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row2, 0), Vector256.LoadUnsafe(ref row2, 8));
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 35)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 62)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 89)); a_3 = KernelSupport.MultiplyAdd(x, wk, a_3);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 116)); a_4 = KernelSupport.MultiplyAdd(x, wk, a_4);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 143)); a_5 = KernelSupport.MultiplyAdd(x, wk, a_5);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 170)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 197)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            row2 = ref Unsafe.Add(ref row2, pitch2);
                             w = ref Unsafe.Add(ref w, 9);
                         }
 
-                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 64) + (i0 * 8) + j0);
-                        a_0_0_0.StoreUnsafe(ref dst, 0);
-                        a_0_1_0.StoreUnsafe(ref dst, 8);
-                        a_0_2_0.StoreUnsafe(ref dst, 16);
-                        a_1_0_0.StoreUnsafe(ref dst, 64);
-                        a_1_1_0.StoreUnsafe(ref dst, 72);
-                        a_1_2_0.StoreUnsafe(ref dst, 80);
-                        a_2_0_0.StoreUnsafe(ref dst, 128);
-                        a_2_1_0.StoreUnsafe(ref dst, 136);
-                        a_2_2_0.StoreUnsafe(ref dst, 144);
-                        a_3_0_0.StoreUnsafe(ref dst, 192);
-                        a_3_1_0.StoreUnsafe(ref dst, 200);
-                        a_3_2_0.StoreUnsafe(ref dst, 208);
-                    }
-                }
-            }
-
-            // Rows 6 … 7.
-            for (int channelBlock = 0; channelBlock < 2; channelBlock++)
-            {
-                int k0 = channelBlock * 4;
-                for (int rowBlock = 0; rowBlock < 1; rowBlock++)
-                {
-                    int i0 = 6 + rowBlock * 2;
-                    for (int columnBlock = 0; columnBlock < 1; columnBlock++)
-                    {
-                        int j0 = columnBlock * 8;
-                        // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
-                        Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
-                        Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0;
-                        Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
-                        Vector256<float> a_1_0_0 = bias_1, a_1_1_0 = bias_1;
-                        Vector256<float> bias_2 = Vector256.Create(Unsafe.Add(ref bias, k0 + 2));
-                        Vector256<float> a_2_0_0 = bias_2, a_2_1_0 = bias_2;
-                        Vector256<float> bias_3 = Vector256.Create(Unsafe.Add(ref bias, k0 + 3));
-                        Vector256<float> a_3_0_0 = bias_3, a_3_1_0 = bias_3;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 18) + j0);
-                        ref float w = ref Unsafe.Add(ref weights, k0 * 27);
-                        for (int c = 0; c < 3; c++)
-                        {
-                            Vector256<float> x_0_0, x_1_0, wk;
-                            // Kernel row 0: taps (0,0) … (0,2).
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 0);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 18);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 27));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 54));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 81));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 153);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 171);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 28));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 55));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 82));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 1);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 19);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 29));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 56));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 83));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
-                            // Kernel row 1: taps (1,0) … (1,2).
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 9);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 27);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 30));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 57));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 84));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 162);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 180);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 31));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 58));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 85));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 10);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 28);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 32));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 59));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 86));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
-                            // Kernel row 2: taps (2,0) … (2,2).
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 18);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 36);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 33));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 60));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 87));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 171);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 189);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 34));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 61));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 88));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 19);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 37);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
-                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 35));
-                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 62));
-                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0);
-                            wk = Vector256.Create(Unsafe.Add(ref w, 89));
-                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0);
-                            src = ref Unsafe.Add(ref src, 306);
-                            w = ref Unsafe.Add(ref w, 9);
-                        }
-
-                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 64) + (i0 * 8) + j0);
-                        a_0_0_0.StoreUnsafe(ref dst, 0);
-                        a_0_1_0.StoreUnsafe(ref dst, 8);
-                        a_1_0_0.StoreUnsafe(ref dst, 64);
-                        a_1_1_0.StoreUnsafe(ref dst, 72);
-                        a_2_0_0.StoreUnsafe(ref dst, 128);
-                        a_2_1_0.StoreUnsafe(ref dst, 136);
-                        a_3_0_0.StoreUnsafe(ref dst, 192);
-                        a_3_1_0.StoreUnsafe(ref dst, 200);
+                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 64) + (i * 8));
+                        KernelSupport.RestoreColumnOrder(a_0).StoreUnsafe(ref dst, 0);
+                        KernelSupport.RestoreColumnOrder(a_1).StoreUnsafe(ref dst, 64);
+                        KernelSupport.RestoreColumnOrder(a_2).StoreUnsafe(ref dst, 128);
+                        KernelSupport.RestoreColumnOrder(a_3).StoreUnsafe(ref dst, 192);
+                        KernelSupport.RestoreColumnOrder(a_4).StoreUnsafe(ref dst, 256);
+                        KernelSupport.RestoreColumnOrder(a_5).StoreUnsafe(ref dst, 320);
+                        KernelSupport.RestoreColumnOrder(a_6).StoreUnsafe(ref dst, 384);
+                        KernelSupport.RestoreColumnOrder(a_7).StoreUnsafe(ref dst, 448);
                     }
                 }
             }
