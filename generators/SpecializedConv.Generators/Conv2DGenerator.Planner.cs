@@ -145,10 +145,11 @@ public sealed partial class Conv2DGenerator
         /// more FMA statements than <see cref="MaxTailedMultiplyAdds"/> over its two loop nests.
         /// </summary>
         /// <remarks>
-        /// On S4 (16×32×32 → 32, 3×3, stride 2, padding 1), interleaved call by call with the packed kernel on this Intel
-        /// Xeon (2026-12-03): 0.89× (28.5 µs against 31.9; blocks of 11 channels), where packing the input took 16 % of the
-        /// pass. Blocks of 3 rows × 4 channels read straight from the input, with 21 shuffles a channel instead of 9, were
-        /// no faster than packing; blocks of 8 channels 0.97×.
+        /// Against the packed kernel, calls alternating one by one, both orders (Intel Xeon, 2026-12-03; bit-identical
+        /// results): S4 (16×32×32 → 32, 3×3, padding 1) 0.90× (28.7 µs against 31.8; packing its input had taken 16 % of
+        /// the pass), 32×32×32 → 64 0.95×, 64×16×16 → 128 0.95×, 16×56×56 → 32 0.89×, 8×32×32 → 24 with 5×5 taps (600 FMA
+        /// statements) 0.93×, 16×34×34 → 16 unpadded 0.83×. Prototypes on S4: blocks of 3 rows × 4 channels, 21 shuffles
+        /// a channel instead of 9, were no faster than packing; blocks of 8 channels 0.97×, of 12 (overlapping by 4) 0.97×.
         /// </remarks>
         private static StrideTwoForwardPlan? PlanStrideTwoForward(LayerShape s)
         {
