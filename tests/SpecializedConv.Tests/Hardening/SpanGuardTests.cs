@@ -15,6 +15,10 @@ public partial class GuardPaddedLayer;
 [Conv2D(2, 11, 21, 3, 3, Stride = 2)]
 public partial class GuardStride2Layer;
 
+/// <summary>Stride 2 with padding, 8 output channels: the forward reads the input in place, the first column block shifted.</summary>
+[Conv2D(2, 9, 32, 8, 3, 3, Stride = 2, Padding = 1)]
+public partial class GuardStride2InPlaceLayer;
+
 /// <summary>Full convolution with dilation: the largest padding, flipped taps.</summary>
 [Conv2D(2, 7, 9, 2, 3, 2, Mode = ConvMode.Full, Kind = ConvKind.Convolution, Dilation = 2)]
 public partial class GuardFullDilatedLayer;
@@ -49,11 +53,13 @@ public sealed class SpanGuardTests
     {
         LayerPasses.Generated<GuardPaddedLayer>(),
         LayerPasses.Generated<GuardStride2Layer>(),
+        LayerPasses.Generated<GuardStride2InPlaceLayer>(),
         LayerPasses.Generated<GuardFullDilatedLayer>(),
         LayerPasses.Generated<GuardNarrowLayer>(),
         LayerPasses.Generated<GuardStride3Layer.Kernel>(),
         LayerPasses.Reference(GuardPaddedLayer.Shape),
         LayerPasses.Reference(GuardStride2Layer.Shape),
+        LayerPasses.Reference(GuardStride2InPlaceLayer.Shape),
         LayerPasses.Reference(GuardFullDilatedLayer.Shape),
         LayerPasses.Reference(GuardNarrowLayer.Shape),
         LayerPasses.Reference(GuardStride3Layer.Shape),
