@@ -811,7 +811,7 @@ public sealed partial class Conv2DGenerator
         {
             int kb = p.ChannelBlock, d = s.Dilation;
             int plane = s.OutHeight * s.OutWidth, inputPlane = s.InHeight * s.InWidth, weightStride = s.InChannels * s.Taps;
-            var moves = Range(s.KernelWidth).Select(ss => Moved(ColumnOffset(ss))).Where(m => m > 0).Distinct().OrderBy(m => m).ToList();
+            var moves = Range(s.KernelWidth).Select(ss => ColumnsMoved(TapColumnOffset(s, ss))).Where(m => m > 0).Distinct().OrderBy(m => m).ToList();
             w.Line("/// <summary>");
             w.Line("/// One sample's forward pass: output[k,i,j] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, 2i + r·dilation, 2j + s·dilation], read straight from the input.");
             w.Line("/// </summary>");
@@ -878,11 +878,16 @@ public sealed partial class Conv2DGenerator
             }
 
             w.Line();
-
-            // The column offset of tap ss from 2j, and how many output columns an edge block moves its vector by.
-            int ColumnOffset(int ss) => (ss * d) - s.PadLeft;
-            static int Moved(int offset) => offset < 0 ? (1 - offset) / 2 : 0;
         }
+
+        /// <summary>
+        /// How many output columns the first block of a stride-2 forward moves the vector of a tap at column offset
+        /// <paramref name="offset"/> (from 2j) by: none for taps inside the input, else enough that offset + 2·moved is 0 or 1.
+        /// </summary>
+        private static int ColumnsMoved(int offset) => offset < 0 ? (1 - offset) / 2 : 0;
+
+        /// <summary>The input column of kernel column <paramref name="ss"/> for output column j, less 2j: ss·dilation − padLeft.</summary>
+        private static int TapColumnOffset(LayerShape s, int ss) => (ss * s.Dilation) - s.PadLeft;
 
         /// <summary>One column block of the stride-2 forward: accumulators, the channel loop over the taps, the stores.</summary>
         private static void EmitStrideTwoBlock(IndentedWriter w, LayerShape s, int kb, bool edge, int plane, int weightStride)
@@ -907,10 +912,10 @@ public sealed partial class Conv2DGenerator
                 {
                     foreach (int ss in Range(s.KernelWidth))
                     {
-                        int offset = (ss * s.Dilation) - s.PadLeft;
+                        int offset = TapColumnOffset(s, ss);
                         if (edge && offset < 0)
                         {
-                            int m = (1 - offset) / 2;
+                            int m = ColumnsMoved(offset);
                             w.Line($"// Tap ({r},{ss}): input columns {Plus("2j", null, offset)}; in this block, those of {Plus("2j", null, offset + (2 * m))} moved {m} column(s) right.");
                             w.Line($"x = {Support}.ShiftColumns({Columns($"row{r}", offset + (2 * m))}, moveBy{m}, keepFrom{m});");
                         }
