@@ -361,7 +361,7 @@ public sealed partial class Conv2DGenerator
 
                 using (w.Open("for (int n = 0; n < batch; n++)"))
                 {
-                    string source = direct ? "ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength))" : EmitPackInput(w, plan);
+                    string source = direct ? InputSample : EmitPackInput(w, plan);
                     w.Line($"{plan.Forward.MethodName}({source}, ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));");
                 }
             }
@@ -557,12 +557,15 @@ public sealed partial class Conv2DGenerator
             }
         }
 
+        /// <summary>Sample n of the input, where it lies, as a kernel's source argument.</summary>
+        private const string InputSample = "ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength))";
+
         /// <summary>Packs sample n's input into the working buffer, unless it is read in place; returns the reference to pass on.</summary>
         private static string EmitPackInput(IndentedWriter w, LayerPlan plan)
         {
             if (InputInPlace(plan))
             {
-                return "ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength))";
+                return InputSample;
             }
 
             w.Line($"{Support}.PackPlanes(input.Slice(n * InputLength, InputLength), packed, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);");
