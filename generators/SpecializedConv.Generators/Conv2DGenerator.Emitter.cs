@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using SpecializedConv.Generators.Helpers;
@@ -110,13 +111,14 @@ public sealed partial class Conv2DGenerator
                 EmitForward(w, plan);
                 EmitBackwardData(w, plan);
                 EmitBackwardWeights(w, plan);
+                int zeroRowOrigin = ZeroRow(plan)?.Origin ?? 0;
                 if (plan.StrideTwoForward is { } strideTwo)
                 {
-                    EmitStrideTwoForwardKernel(w, s, strideTwo);
+                    EmitStrideTwoForwardKernel(w, s, strideTwo, zeroRowOrigin);
                 }
                 else
                 {
-                    EmitBlockKernel(w, plan.Forward);
+                    EmitBlockKernel(w, plan.Forward, zeroRowOrigin);
                 }
 
                 if (plan.TransposedBackwardData is { } transposed)
@@ -129,7 +131,7 @@ public sealed partial class Conv2DGenerator
                     foreach (DataPhasePlan phase in plan.BackwardData.Phases)
                     {
                         DataPhasePlan? even = steps.FirstOrDefault(step => step.InKernel && step.Odd == phase)?.Even;
-                        EmitBlockKernel(w, phase.Kernel, even is null ? null : new InterleaveTarget(even.Kernel, s.InHeight, s.InWidth));
+                        EmitBlockKernel(w, phase.Kernel, zeroRowOrigin, even is null ? null : new InterleaveTarget(even.Kernel, s.InHeight, s.InWidth));
                     }
                 }
 
@@ -202,9 +204,23 @@ public sealed partial class Conv2DGenerator
             {
                 w.Line("// Only backward-weights packs the input: the forward pass reads it in place, two input columns an output column.");
             }
+            else if (plan.Forward.InPlace is not null)
+            {
+                w.Line("// Only backward-weights packs the input: the forward pass reads it in place.");
+            }
 
             bool transposed = plan.TransposedBackwardData is not null;
-            if (!transposed)
+            bool gradientPacked = !transposed && !plan.BackwardData.ReadsInPlace;
+            if (!transposed && !gradientPacked && plan.BackwardData.ScratchLength > 0)
+            {
+                w.Line("// Backward-data reads the output gradient in place; its stride phases go through a scratch buffer.");
+                Private(w, "PhaseGradLength", plan.BackwardData.ScratchLength);
+            }
+            else if (!transposed && !gradientPacked)
+            {
+                w.Line("// Backward-data reads the output gradient in place.");
+            }
+            else if (!transposed)
             {
                 PackPlan grad = plan.BackwardData.OutputGradPack;
                 w.Line("// Backward-data reads the output gradient with zero margins: row r·dilation back and column s·dilation back stay inside.");
@@ -253,7 +269,7 @@ public sealed partial class Conv2DGenerator
                 buffers.Add("t_packedInput");
             }
 
-            if (!transposed)
+            if (gradientPacked)
             {
                 buffers.Add("t_packedOutputGrad");
             }
@@ -274,11 +290,11 @@ public sealed partial class Conv2DGenerator
                 buffers.Add("t_phaseGrad");
             }
 
-            if (plan.StrideTwoForward is { } strideTwo)
+            if (ZeroRow(plan) is { } zeroRow)
             {
                 w.Line();
-                w.Line("// What the forward pass reads for kernel rows above or below the input: zeros, never written.");
-                w.Line($"private static readonly float[] s_zeroRow = new float[{strideTwo.ZeroRowLength}];");
+                w.Line("// What kernels reading their source in place read for rows above or below it: zeros, never written.");
+                w.Line($"private static readonly float[] s_zeroRow = new float[{zeroRow.Length}];");
             }
 
             if (buffers.Count > 0)
@@ -353,7 +369,7 @@ public sealed partial class Conv2DGenerator
                 w.Line($"{Support}.CheckLength(bias.Length, BiasLength, nameof(bias));");
                 w.Line($"{Support}.CheckBatch(output.Length, OutputLength, batch, nameof(output), nameof(input));");
                 EmitFallback(w, "Forward(Shape, input, weights, bias, output)");
-                bool direct = plan.StrideTwoForward is not null;
+                bool direct = plan.StrideTwoForward is not null || plan.Forward.InPlace is not null;
                 if (!direct)
                 {
                     EmitPackedInputBuffer(w, plan);
@@ -390,7 +406,13 @@ public sealed partial class Conv2DGenerator
                 }
                 else
                 {
-                    w.Line($"float[] packed = {Support}.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);");
+                    bool packed = !data.ReadsInPlace;
+                    if (packed)
+                    {
+                        w.Line($"float[] packed = {Support}.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);");
+                    }
+
+                    string source = packed ? "ref MemoryMarshal.GetArrayDataReference(packed)" : "ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength))";
                     bool phased = s.Stride > 1;
                     List<PhaseStep> steps = PhaseSteps(data, s);
                     if (data.ScratchLength > 0)
@@ -402,11 +424,15 @@ public sealed partial class Conv2DGenerator
 
                     using (w.Open("for (int n = 0; n < batch; n++)"))
                     {
-                        w.Line($"{Support}.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), packed, OutChannels, OutHeight, OutWidth, PackedOutputGradRowOffset, PackedOutputGradColumnOffset, 1, PackedOutputGradChannelPitch, PackedOutputGradChannelPitch, PackedOutputGradRowPitch);");
+                        if (packed)
+                        {
+                            w.Line($"{Support}.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), packed, OutChannels, OutHeight, OutWidth, PackedOutputGradRowOffset, PackedOutputGradColumnOffset, 1, PackedOutputGradChannelPitch, PackedOutputGradChannelPitch, PackedOutputGradRowPitch);");
+                        }
+
                         w.Line("Span<float> sampleGrad = inputGrad.Slice(n * InputLength, InputLength);");
                         if (!phased)
                         {
-                            w.Line($"{data.Phases[0].Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(sampleGrad));");
+                            w.Line($"{data.Phases[0].Kernel.MethodName}({source}, ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(sampleGrad));");
                         }
                         else if (data.ClearFirst)
                         {
@@ -421,7 +447,7 @@ public sealed partial class Conv2DGenerator
                                 w.Line($"// Input rows {phase.RowStart}, {phase.RowStart + 2}, …: their even columns, then their odd ones, written out together.");
                             }
 
-                            w.Line($"{phase.Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));");
+                            w.Line($"{phase.Kernel.MethodName}({source}, ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));");
                             if (odd is null)
                             {
                                 w.Line($"{Support}.ScatterPhase(phaseGrad, sampleGrad, InChannels, InHeight, InWidth, {phase.Rows}, {phase.Columns}, {phase.RowStart}, {phase.ColumnStart}, Stride, {phase.Kernel.DestinationChannelPitch}, {phase.Kernel.DestinationRowPitch});");
@@ -430,11 +456,11 @@ public sealed partial class Conv2DGenerator
 
                             if (inKernel)
                             {
-                                w.Line($"{odd.Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad), ref Unsafe.Add(ref MemoryMarshal.GetReference(sampleGrad), {phase.RowStart} * InWidth));");
+                                w.Line($"{odd.Kernel.MethodName}({source}, ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad), ref Unsafe.Add(ref MemoryMarshal.GetReference(sampleGrad), {phase.RowStart} * InWidth));");
                                 continue;
                             }
 
-                            w.Line($"{odd.Kernel.MethodName}(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(phaseGrad), PhaseGradLength));");
+                            w.Line($"{odd.Kernel.MethodName}({source}, ref MemoryMarshal.GetReference(weights), ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(phaseGrad), PhaseGradLength));");
                             w.Line($"{Support}.InterleavePhases(phaseGrad, phaseGrad.AsSpan(PhaseGradLength), sampleGrad, InChannels, InHeight, InWidth, {phase.Rows}, {phase.RowStart}, {phase.Columns}, {odd.Columns}, {phase.Kernel.DestinationChannelPitch}, {phase.Kernel.DestinationRowPitch}, {odd.Kernel.DestinationChannelPitch}, {odd.Kernel.DestinationRowPitch});");
                         }
                     }
@@ -538,6 +564,36 @@ public sealed partial class Conv2DGenerator
             && even.Columns == (s.InWidth + 1) / 2 && odd.Columns == s.InWidth / 2;
 
         /// <summary>
+        /// The row of zeros that the layer's in-place kernels read for rows outside their source, long enough for every one of
+        /// them, and where their row references point into it; null when no kernel reads in place.
+        /// </summary>
+        private static (int Length, int Origin)? ZeroRow(LayerPlan plan)
+        {
+            var rows = new List<(int Length, int Origin)>();
+            if (plan.StrideTwoForward is { } strideTwo)
+            {
+                rows.Add((strideTwo.ZeroRowLength, strideTwo.ZeroRowOrigin));
+            }
+            else if (plan.Forward.InPlace is { } forward)
+            {
+                rows.Add((forward.ZeroRowLength, forward.ZeroRowOrigin));
+            }
+
+            if (plan.TransposedBackwardData is null)
+            {
+                rows.AddRange(plan.BackwardData.Phases.Select(p => p.Kernel.InPlace).OfType<InPlaceSource>().Select(p => (p.ZeroRowLength, p.ZeroRowOrigin)));
+            }
+
+            if (rows.Count == 0)
+            {
+                return null;
+            }
+
+            int origin = rows.Max(r => r.Origin);
+            return (origin + rows.Max(r => r.Length - r.Origin), origin);
+        }
+
+        /// <summary>
         /// When the packed input would be a plain copy (no padding, stride 1, rows no wider than the input's), the kernels read
         /// the input where it is: every load they make stays inside the packed buffer, which then has the input's length.
         /// </summary>
@@ -617,7 +673,7 @@ public sealed partial class Conv2DGenerator
         /// Emits a register-blocked direct convolution: see <see cref="BlockKernelPlan"/>; with <paramref name="interleave"/>,
         /// an odd column phase that writes itself and its even partner into the input gradient.
         /// </summary>
-        private static void EmitBlockKernel(IndentedWriter w, BlockKernelPlan k, InterleaveTarget? interleave = null)
+        private static void EmitBlockKernel(IndentedWriter w, BlockKernelPlan k, int zeroRowOrigin, InterleaveTarget? interleave = null)
         {
             Blocking b = k.Blocking;
             int mainRows = k.RowTail is null ? k.OutRows : k.OutRows / b.RowBlock * b.RowBlock;
@@ -629,7 +685,13 @@ public sealed partial class Conv2DGenerator
             w.Line($"/// a loop over the {k.SourceChannels} source channel(s). Edge blocks {(k.PaddedDestination ? "write into padded rows" : "overlap the previous block (recomputing identical values)")}.");
             if (k.RowTail is { } tail)
             {
-                w.Line($"/// The last {k.OutRows - mainRows} row(s), rather than an overlapping block, take blocks of {tail.ChannelBlock} output channel(s) × {tail.RowBlock} row(s) × {tail.BlockColumns} columns ({tail.Accumulators} accumulators).");
+                w.Line($"/// The last {k.OutRows - mainRows} row(s), rather than an overlapping block, take blocks of {tail.ChannelBlock} output channel(s) × {tail.RowBlock} row(s) × {tail.BlockColumns} columns ({tail.Accumulators} accumulators){(k.InPlace is null ? string.Empty : $", in {k.MethodName}Tail")}.");
+            }
+
+            if (k.InPlace is not null)
+            {
+                w.Line("/// The source is read where it lies: rows above or below it read a row of zeros, and in the column blocks at a row's ends");
+                w.Line("/// a vector reaching past the end is the end's vector moved by whole columns, those past the end zeroed.");
             }
 
             if (interleave is not null)
@@ -642,111 +704,318 @@ public sealed partial class Conv2DGenerator
             w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
             string biasParameter = k.HasBias ? "ref float bias, " : string.Empty;
             string evenParameter = interleave is null ? string.Empty : "ref float evenPhase, ";
-            using (w.Open($"private static void {k.MethodName}(ref float source, ref float weights, {biasParameter}{evenParameter}ref float destination)"))
+            string parameters = $"ref float source, ref float weights, {biasParameter}{evenParameter}ref float destination";
+            using (w.Open($"private static void {k.MethodName}({parameters})"))
             {
-                EmitBlocks(w, k, b, 0, mainRows, interleave);
+                EmitBlocks(w, k, b, 0, mainRows, interleave, zeroRowOrigin);
                 if (k.RowTail is { } rowTail)
                 {
                     w.Line();
                     w.Line($"// Rows {mainRows} … {k.OutRows - 1}.");
-                    EmitBlocks(w, k, rowTail, mainRows, k.OutRows - mainRows, interleave);
+                    if (k.InPlace is null)
+                    {
+                        EmitBlocks(w, k, rowTail, mainRows, k.OutRows - mainRows, interleave, zeroRowOrigin);
+                    }
+                    else
+                    {
+                        string arguments = $"ref source, ref weights, {(k.HasBias ? "ref bias, " : string.Empty)}{(interleave is null ? string.Empty : "ref evenPhase, ")}ref destination";
+                        w.Line($"{k.MethodName}Tail({arguments});");
+                    }
                 }
             }
 
             w.Line();
+            if (k.InPlace is not null && k.RowTail is { } inPlaceTail)
+            {
+                // A method of its own: the edge blocks are unrolled one by one, and one method's FMA statements stay within
+                // what the JIT inlines KernelSupport.MultiplyAdd into.
+                w.Line("/// <summary>");
+                w.Line($"/// Rows {mainRows} … {k.OutRows - 1} of <see cref=\"{k.MethodName}\"/>: blocks of {inPlaceTail.ChannelBlock} output channel(s) × {inPlaceTail.RowBlock} row(s) × {inPlaceTail.BlockColumns} columns.");
+                w.Line("/// </summary>");
+                w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+                using (w.Open($"private static void {k.MethodName}Tail({parameters})"))
+                {
+                    EmitBlocks(w, k, inPlaceTail, mainRows, k.OutRows - mainRows, interleave, zeroRowOrigin);
+                }
+
+                w.Line();
+            }
         }
 
         /// <summary>The loops of one blocking over output rows <paramref name="firstRow"/> … firstRow + rows − 1.</summary>
-        private static void EmitBlocks(IndentedWriter w, BlockKernelPlan k, Blocking b, int firstRow, int rows, InterleaveTarget? interleave)
+        private static void EmitBlocks(IndentedWriter w, BlockKernelPlan k, Blocking b, int firstRow, int rows, InterleaveTarget? interleave, int zeroRowOrigin)
         {
-            int kb = b.ChannelBlock, rb = b.RowBlock, jb = b.VectorBlock;
+            int kb = b.ChannelBlock, rb = b.RowBlock;
             int columnBlocks = Ceiling(k.OutColumns, b.BlockColumns);
             bool partialStore = !k.PaddedDestination && k.OutColumns < Blocking.Lanes;
+            string interiorStart = partialStore ? "0" : BlockStart("columnBlock", b.BlockColumns, k.OutColumns, clamp: !k.PaddedDestination);
+            InPlaceSource? inPlace = k.InPlace;
+            if (inPlace is not null)
+            {
+                EmitEdgeMoves(w, k, b, inPlace);
+                w.Line($"ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), {zeroRowOrigin});");
+            }
+
             using (w.Open($"for (int channelBlock = 0; channelBlock < {Ceiling(k.OutChannels, kb)}; channelBlock++)"))
             {
                 w.Line($"int k0 = {BlockStart("channelBlock", kb, k.OutChannels, clamp: true)};");
                 using (w.Open($"for (int rowBlock = 0; rowBlock < {Ceiling(rows, rb)}; rowBlock++)"))
                 {
                     w.Line($"int i0 = {(firstRow > 0 ? $"{firstRow} + " : string.Empty)}{BlockStart("rowBlock", rb, rows, clamp: true)};");
-                    using (w.Open($"for (int columnBlock = 0; columnBlock < {columnBlocks}; columnBlock++)"))
+                    if (inPlace is null)
                     {
-                        w.Line($"int j0 = {(partialStore ? "0" : BlockStart("columnBlock", b.BlockColumns, k.OutColumns, clamp: !k.PaddedDestination))};");
-                        w.Line($"// Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; {(k.HasBias ? "starts at the bias" : "starts at zero")}.");
-                        for (int kk = 0; kk < kb; kk++)
+                        using (w.Open($"for (int columnBlock = 0; columnBlock < {columnBlocks}; columnBlock++)"))
                         {
-                            string init = k.HasBias ? $"bias_{kk}" : "Vector256<float>.Zero";
-                            if (k.HasBias)
-                            {
-                                w.Line($"Vector256<float> bias_{kk} = Vector256.Create(Unsafe.Add(ref bias, k0 + {kk}));");
+                            w.Line($"int j0 = {interiorStart};");
+                            EmitBlockBody(w, k, b, interleave, partialStore, edgeStart: null);
+                        }
+                    }
+                    else
+                    {
+                        EmitInPlaceColumnBlocks(w, k, b, inPlace, interleave, interiorStart);
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// An in-place kernel's column blocks for one row block: its source rows (or the zero row), then the edge blocks at the
+        /// row's start one by one, a loop over the blocks whose loads all lie inside the row, and the edge blocks at its end.
+        /// </summary>
+        private static void EmitInPlaceColumnBlocks(IndentedWriter w, BlockKernelPlan k, Blocking b, InPlaceSource inPlace, InterleaveTarget? interleave, string interiorStart)
+        {
+            int rb = b.RowBlock, columnBlocks = Ceiling(k.OutColumns, b.BlockColumns);
+            List<int> used = SourceRows(inPlace, rb);
+            w.Line($"// Source rows {Plus("i0", null, inPlace.MinRow)} … {Plus("i0", null, rb - 1 + inPlace.MaxRow)}; outside the source, the zero row, which stays put.");
+            w.Line($"int {string.Join(", ", used.Select(t => $"y{RowName(t)} = i0{Signed(t).Replace("−", "-")}"))};");
+            w.Line($"bool {string.Join(", ", used.Select(t => $"in{RowName(t)} = (uint)y{RowName(t)} < {inPlace.Height}"))};");
+            w.Line($"int {string.Join(", ", used.Select(t => $"pitch{RowName(t)} = in{RowName(t)} ? {k.SourceChannelPitch} : 0"))};");
+            (int leading, int trailing) = EdgeBlockCounts(k, b);
+            foreach (int block in Range(columnBlocks))
+            {
+                if (block >= leading && block < columnBlocks - trailing)
+                {
+                    if (block == leading)
+                    {
+                        int last = Planner.ColumnBlockStart(k, b, columnBlocks - trailing - 1) + b.BlockColumns - 1;
+                        w.Line($"// Columns {Planner.ColumnBlockStart(k, b, leading)} … {last}: every load inside the source's rows.");
+                        using (w.Open($"for (int columnBlock = {leading}; columnBlock < {columnBlocks - trailing}; columnBlock++)"))
+                        {
+                            w.Line($"int j0 = {interiorStart};");
+                            EmitBlockBody(w, k, b, interleave, partialStore: false, edgeStart: null);
+                        }
                             }
 
-                            w.Line($"Vector256<float> {string.Join(", ", Range(rb).SelectMany(rr => Range(jb).Select(jj => $"{Acc(kk, rr, jj)} = {init}")))};");
+                            continue;
                         }
 
-                        w.Line($"ref float src = ref Unsafe.Add(ref source, (i0 * {k.RowStep * k.SourceRowPitch}) + j0);");
-                        w.Line($"ref float w = ref Unsafe.Add(ref weights, k0 * {k.WeightOutputStride});");
-                        using (w.Open($"for (int c = 0; c < {k.SourceChannels}; c++)"))
+                        int j0 = Planner.ColumnBlockStart(k, b, block);
+                        w.Line($"// Columns {j0} … {j0 + b.BlockColumns - 1}: loads past the row's {(block < leading ? "start" : "end")} take the vector at it, moved.");
+                        using (w.OpenBare())
                         {
-                            if (k.TapRows is { } tapRows)
-                            {
-                                w.Line($"// Kernel rows in a loop: each repeats the taps of row {k.Taps[0].R}; from row to row the source moves {Move(tapRows.SourceDelta)} and the weights {Move(tapRows.WeightDelta)}.");
-                                w.Line("ref float srcRow = ref src;");
-                                w.Line("ref float wRow = ref w;");
-                                using (w.Open($"for (int tapRow = 0; tapRow < {tapRows.Rows}; tapRow++)"))
-                                {
-                                    EmitTaps(w, k, b, "srcRow", "wRow");
-                                    w.Line(Advance("srcRow", tapRows.SourceDelta));
-                                    w.Line(Advance("wRow", tapRows.WeightDelta));
-                                }
-                            }
-                            else
-                            {
-                                EmitTaps(w, k, b, "src", "w");
-                            }
-
-                            w.Line($"src = ref Unsafe.Add(ref src, {k.SourceChannelPitch});");
-                            w.Line($"w = ref Unsafe.Add(ref w, {k.WeightSourceStride});");
+                            w.Line($"int j0 = {j0};");
+                            EmitBlockBody(w, k, b, interleave, partialStore: false, edgeStart: j0);
                         }
+                    }
+        }
 
-                        w.Line();
-                        if (interleave is { } target)
+        /// <summary>
+        /// One block of a block kernel at output row i0, column j0, channel k0: accumulators, the loop over the source
+        /// channels, the stores. <paramref name="edgeStart"/> is j0 in an in-place kernel's edge blocks (null elsewhere).
+        /// </summary>
+        private static void EmitBlockBody(IndentedWriter w, BlockKernelPlan k, Blocking b, InterleaveTarget? interleave, bool partialStore, int? edgeStart)
+        {
+            int kb = b.ChannelBlock, rb = b.RowBlock, jb = b.VectorBlock;
+            w.Line($"// Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; {(k.HasBias ? "starts at the bias" : "starts at zero")}.");
+            for (int kk = 0; kk < kb; kk++)
+            {
+                string init = k.HasBias ? $"bias_{kk}" : "Vector256<float>.Zero";
+                if (k.HasBias)
+                {
+                    w.Line($"Vector256<float> bias_{kk} = Vector256.Create(Unsafe.Add(ref bias, k0 + {kk}));");
+                }
+
+                w.Line($"Vector256<float> {string.Join(", ", Range(rb).SelectMany(rr => Range(jb).Select(jj => $"{Acc(kk, rr, jj)} = {init}")))};");
+            }
+
+            InPlaceSource? inPlace = k.InPlace;
+            if (inPlace is null)
+            {
+                w.Line($"ref float src = ref Unsafe.Add(ref source, (i0 * {k.RowStep * k.SourceRowPitch}) + j0);");
+            }
+            else
+            {
+                foreach (int t in SourceRows(inPlace, rb))
+                {
+                    w.Line($"ref float row{RowName(t)} = ref in{RowName(t)} ? ref Unsafe.Add(ref source, (y{RowName(t)} * {inPlace.Width}) + j0) : ref zeroRow;");
+                }
+            }
+
+            w.Line($"ref float w = ref Unsafe.Add(ref weights, k0 * {k.WeightOutputStride});");
+            using (w.Open($"for (int c = 0; c < {k.SourceChannels}; c++)"))
+            {
+                int rowStride = k.RowStep * k.SourceRowPitch;
+                if (inPlace is not null)
+                {
+                    EmitTaps(w, k, b, (tap, rr, jj) => InPlaceLoad(k, inPlace, tap, rr, jj, edgeStart), "w");
+                    foreach (int t in SourceRows(inPlace, rb))
+                    {
+                        w.Line($"row{RowName(t)} = ref Unsafe.Add(ref row{RowName(t)}, pitch{RowName(t)});");
+                    }
+                }
+                else if (k.TapRows is { } tapRows)
+                {
+                    w.Line($"// Kernel rows in a loop: each repeats the taps of row {k.Taps[0].R}; from row to row the source moves {Move(tapRows.SourceDelta)} and the weights {Move(tapRows.WeightDelta)}.");
+                    w.Line("ref float srcRow = ref src;");
+                    w.Line("ref float wRow = ref w;");
+                    using (w.Open($"for (int tapRow = 0; tapRow < {tapRows.Rows}; tapRow++)"))
+                    {
+                        EmitTaps(w, k, b, (tap, rr, jj) => $"Vector256.LoadUnsafe(ref srcRow, {(rr * rowStride) + (jj * Blocking.Lanes) + k.Taps[tap].SourceOffset})", "wRow");
+                        w.Line(Advance("srcRow", tapRows.SourceDelta));
+                        w.Line(Advance("wRow", tapRows.WeightDelta));
+                    }
+                }
+                else
+                {
+                    EmitTaps(w, k, b, (tap, rr, jj) => $"Vector256.LoadUnsafe(ref src, {(rr * rowStride) + (jj * Blocking.Lanes) + k.Taps[tap].SourceOffset})", "w");
+                }
+
+                if (inPlace is null)
+                {
+                    w.Line($"src = ref Unsafe.Add(ref src, {k.SourceChannelPitch});");
+                }
+
+                w.Line($"w = ref Unsafe.Add(ref w, {k.WeightSourceStride});");
+            }
+
+            w.Line();
+            if (interleave is { } target)
+            {
+                // Phase row i is input row 2i from the destination's start; phase column j, input columns 2j and 2j + 1.
+                int channelPitch = target.InputHeight * target.InputWidth, rowPitch = 2 * target.InputWidth;
+                w.Line($"ref float even = ref Unsafe.Add(ref evenPhase, (k0 * {target.Even.DestinationChannelPitch}) + (i0 * {target.Even.DestinationRowPitch}) + j0);");
+                w.Line($"ref float dst = ref Unsafe.Add(ref destination, (k0 * {channelPitch}) + (i0 * {rowPitch}) + (2 * j0));");
+                foreach (int kk in Range(kb))
+                {
+                    foreach (int rr in Range(rb))
+                    {
+                        foreach (int jj in Range(jb))
                         {
-                            // Phase row i is input row 2i from the destination's start; phase column j, input columns 2j and 2j + 1.
-                            int channelPitch = target.InputHeight * target.InputWidth, rowPitch = 2 * target.InputWidth;
-                            w.Line($"ref float even = ref Unsafe.Add(ref evenPhase, (k0 * {target.Even.DestinationChannelPitch}) + (i0 * {target.Even.DestinationRowPitch}) + j0);");
-                            w.Line($"ref float dst = ref Unsafe.Add(ref destination, (k0 * {channelPitch}) + (i0 * {rowPitch}) + (2 * j0));");
-                            foreach (int kk in Range(kb))
-                            {
-                                foreach (int rr in Range(rb))
-                                {
-                                    foreach (int jj in Range(jb))
-                                    {
-                                        int evenOffset = (kk * target.Even.DestinationChannelPitch) + (rr * target.Even.DestinationRowPitch) + (jj * Blocking.Lanes);
-                                        int offset = (kk * channelPitch) + (rr * rowPitch) + (2 * jj * Blocking.Lanes);
-                                        w.Line($"{Support}.StoreInterleaved(Vector256.LoadUnsafe(ref even, {evenOffset}), {Acc(kk, rr, jj)}, ref Unsafe.Add(ref dst, {offset}));");
-                                    }
-                                }
-                            }
-                        }
-                        else
-                        {
-                            w.Line($"ref float dst = ref Unsafe.Add(ref destination, (k0 * {k.DestinationChannelPitch}) + (i0 * {k.DestinationRowPitch}) + j0);");
-                            foreach (int kk in Range(kb))
-                            {
-                                foreach (int rr in Range(rb))
-                                {
-                                    foreach (int jj in Range(jb))
-                                    {
-                                        int offset = (kk * k.DestinationChannelPitch) + (rr * k.DestinationRowPitch) + (jj * Blocking.Lanes);
-                                        w.Line(partialStore
-                                            ? $"{Support}.StorePartial({Acc(kk, rr, jj)}, ref Unsafe.Add(ref dst, {offset}), {k.OutColumns});"
-                                            : $"{Acc(kk, rr, jj)}.StoreUnsafe(ref dst, {offset});");
-                                    }
-                                }
-                            }
+                            int evenOffset = (kk * target.Even.DestinationChannelPitch) + (rr * target.Even.DestinationRowPitch) + (jj * Blocking.Lanes);
+                            int offset = (kk * channelPitch) + (rr * rowPitch) + (2 * jj * Blocking.Lanes);
+                            w.Line($"{Support}.StoreInterleaved(Vector256.LoadUnsafe(ref even, {evenOffset}), {Acc(kk, rr, jj)}, ref Unsafe.Add(ref dst, {offset}));");
                         }
                     }
                 }
+            }
+            else
+            {
+                w.Line($"ref float dst = ref Unsafe.Add(ref destination, (k0 * {k.DestinationChannelPitch}) + (i0 * {k.DestinationRowPitch}) + j0);");
+                foreach (int kk in Range(kb))
+                {
+                    foreach (int rr in Range(rb))
+                    {
+                        foreach (int jj in Range(jb))
+                        {
+                            int offset = (kk * k.DestinationChannelPitch) + (rr * k.DestinationRowPitch) + (jj * Blocking.Lanes);
+                            w.Line(partialStore
+                                ? $"{Support}.StorePartial({Acc(kk, rr, jj)}, ref Unsafe.Add(ref dst, {offset}), {k.OutColumns});"
+                                : $"{Acc(kk, rr, jj)}.StoreUnsafe(ref dst, {offset});");
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>The source rows, relative to i0, that a block of <paramref name="rowBlock"/> rows of an in-place kernel reads.</summary>
+        private static List<int> SourceRows(InPlaceSource p, int rowBlock) =>
+            Range(rowBlock).SelectMany(rr => p.Offsets.Select(o => rr + o.Row)).Distinct().OrderBy(t => t).ToList();
+
+        /// <summary>How a source row relative to i0 is named in code: 0, 1, … and m1, m2, … above i0.</summary>
+        private static string RowName(int t) => t < 0 ? $"m{-t}" : $"{t}";
+
+        /// <summary>The in-place kernel's edge blocks at the start and end of a row for one of its blockings.</summary>
+        private static (int Leading, int Trailing) EdgeBlockCounts(BlockKernelPlan k, Blocking b)
+        {
+            InPlaceSource p = k.InPlace!;
+            return b == k.Blocking ? (p.LeadingEdgeBlocks, p.TrailingEdgeBlocks) : (p.TailLeadingEdgeBlocks, p.TailTrailingEdgeBlocks);
+        }
+
+        /// <summary>
+        /// The vector of tap <paramref name="tap"/> for block row rr, vector jj in an in-place kernel: a load from the row's
+        /// reference; in an edge block (<paramref name="edgeStart"/> = j0), past the row's start the row's first vector moved
+        /// right, past its end the last vector moved left, and zero wholly outside.
+        /// </summary>
+        private static string InPlaceLoad(BlockKernelPlan k, InPlaceSource p, int tap, int rr, int jj, int? edgeStart)
+        {
+            SourceOffset o = p.Offsets[tap];
+            string row = $"row{RowName(rr + o.Row)}";
+            int offset = (jj * Blocking.Lanes) + o.Column;
+            if (edgeStart is int j0)
+            {
+                int column = j0 + offset;
+                if (column <= -Blocking.Lanes || column >= p.Width)
+                {
+                    return "Vector256<float>.Zero";
+                }
+
+                if (column < 0)
+                {
+                    return $"{Support}.ShiftColumns({LoadAt(row, -j0)}, fromStart{-column}, keepFrom{-column})";
+                }
+
+                if (column + Blocking.Lanes > p.Width)
+                {
+                    int m = column + Blocking.Lanes - p.Width;
+                    return $"{Support}.ShiftColumns({LoadAt(row, p.Width - Blocking.Lanes - j0)}, fromEnd{m}, keepTo{m})";
+                }
+            }
+
+            return LoadAt(row, offset);
+
+            static string LoadAt(string reference, int at) =>
+                at >= 0 ? $"Vector256.LoadUnsafe(ref {reference}, {at})" : $"Vector256.LoadUnsafe(ref Unsafe.Subtract(ref {reference}, {-at}))";
+        }
+
+        /// <summary>The lane moves an in-place kernel's edge blocks use, as constants at the top of the method.</summary>
+        private static void EmitEdgeMoves(IndentedWriter w, BlockKernelPlan k, Blocking b, InPlaceSource p)
+        {
+            (int leading, int trailing) = EdgeBlockCounts(k, b);
+            int blocks = Ceiling(k.OutColumns, b.BlockColumns);
+            var starts = new SortedSet<int>();
+            var ends = new SortedSet<int>();
+            foreach (int block in Range(leading).Concat(Range(trailing).Select(t => blocks - 1 - t)))
+            {
+                int j0 = Planner.ColumnBlockStart(k, b, block);
+                foreach (int jj in Range(b.VectorBlock))
+                {
+                    foreach (SourceOffset o in p.Offsets)
+                    {
+                        int column = j0 + (jj * Blocking.Lanes) + o.Column;
+                        if (column > -Blocking.Lanes && column < 0)
+                        {
+                            starts.Add(-column);
+                        }
+                        else if (column < p.Width && column + Blocking.Lanes > p.Width)
+                        {
+                            ends.Add(column + Blocking.Lanes - p.Width);
+                        }
+                    }
+                }
+            }
+
+            foreach (int m in starts)
+            {
+                w.Line($"// A vector starting {m} column(s) before the row: lane l takes lane l − {m} of the row's first vector; lanes before {m} are zeroed.");
+                w.Line($"Vector256<int> fromStart{m} = Vector256.Create({string.Join(", ", Range(Blocking.Lanes).Select(l => Math.Max(0, l - m)))});");
+                w.Line($"Vector256<float> keepFrom{m} = Vector256.Create({string.Join(", ", Range(Blocking.Lanes).Select(l => l < m ? "0" : "-1"))}).AsSingle();");
+            }
+
+            foreach (int m in ends)
+            {
+                w.Line($"// A vector ending {m} column(s) past the row: lane l takes lane l + {m} of the row's last vector; lanes from {Blocking.Lanes - m} are zeroed.");
+                w.Line($"Vector256<int> fromEnd{m} = Vector256.Create({string.Join(", ", Range(Blocking.Lanes).Select(l => Math.Min(Blocking.Lanes - 1, l + m)))});");
+                w.Line($"Vector256<float> keepTo{m} = Vector256.Create({string.Join(", ", Range(Blocking.Lanes).Select(l => l < Blocking.Lanes - m ? "-1" : "0"))}).AsSingle();");
             }
         }
 
@@ -754,16 +1023,15 @@ public sealed partial class Conv2DGenerator
         /// One block's taps for one source channel. The operand used by fewer FMAs is loaded first and kept in registers:
         /// the rb·jb source vectors when they are fewer than the kb weights, the kb broadcast weights otherwise.
         /// </summary>
-        private static void EmitTaps(IndentedWriter w, BlockKernelPlan k, Blocking b, string src, string weights)
+        private static void EmitTaps(IndentedWriter w, BlockKernelPlan k, Blocking b, Func<int, int, int, string> load, string weights)
         {
             int kb = b.ChannelBlock, rb = b.RowBlock, jb = b.VectorBlock;
             bool sourceFirst = rb * jb <= kb;
-            int rowStride = k.RowStep * k.SourceRowPitch;
             w.Line(sourceFirst
                 ? $"Vector256<float> {string.Join(", ", Range(rb).SelectMany(rr => Range(jb).Select(jj => $"x_{rr}_{jj}")))}, wk;"
                 : $"Vector256<float> {string.Join(", ", Range(kb).Select(kk => $"w_{kk}"))}, x;");
             int previousRow = -1;
-            foreach (TapPlan tap in k.Taps)
+            foreach ((TapPlan tap, int index) in k.Taps.Select((tap, index) => (tap, index)))
             {
                 if (tap.R != previousRow)
                 {
@@ -777,7 +1045,7 @@ public sealed partial class Conv2DGenerator
                     {
                         foreach (int jj in Range(jb))
                         {
-                            w.Line($"x_{rr}_{jj} = Vector256.LoadUnsafe(ref {src}, {(rr * rowStride) + (jj * Blocking.Lanes) + tap.SourceOffset});");
+                            w.Line($"x_{rr}_{jj} = {load(index, rr, jj)};");
                         }
                     }
 
@@ -798,7 +1066,7 @@ public sealed partial class Conv2DGenerator
                     {
                         foreach (int jj in Range(jb))
                         {
-                            w.Line($"x = Vector256.LoadUnsafe(ref {src}, {(rr * rowStride) + (jj * Blocking.Lanes) + tap.SourceOffset});");
+                            w.Line($"x = {load(index, rr, jj)};");
                             w.Line(string.Join(" ", Range(kb).Select(kk => $"{Acc(kk, rr, jj)} = {Support}.MultiplyAdd(x, w_{kk}, {Acc(kk, rr, jj)});")));
                         }
                     }
@@ -810,7 +1078,7 @@ public sealed partial class Conv2DGenerator
         private static readonly int[] StrideTwoColumnOrder = { 0, 1, 4, 5, 2, 3, 6, 7 };
 
         /// <summary>Emits the stride-2 forward read straight from the input: see <see cref="StrideTwoForwardPlan"/>.</summary>
-        private static void EmitStrideTwoForwardKernel(IndentedWriter w, LayerShape s, StrideTwoForwardPlan p)
+        private static void EmitStrideTwoForwardKernel(IndentedWriter w, LayerShape s, StrideTwoForwardPlan p, int zeroRowOrigin)
         {
             int kb = p.ChannelBlock, d = s.Dilation;
             int plane = s.OutHeight * s.OutWidth, inputPlane = s.InHeight * s.InWidth, weightStride = s.InChannels * s.Taps;
@@ -842,7 +1110,7 @@ public sealed partial class Conv2DGenerator
                     w.Line($"Vector256<float> keepFrom{m} = Vector256.Create({string.Join(", ", StrideTwoColumnOrder.Select(column => column < m ? "0" : "-1"))}).AsSingle();");
                 }
 
-                w.Line($"ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), {p.ZeroRowOrigin});");
+                w.Line($"ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), {zeroRowOrigin});");
                 using (w.Open($"for (int channelBlock = 0; channelBlock < {Ceiling(s.OutChannels, kb)}; channelBlock++)"))
                 {
                     w.Line($"int k0 = {BlockStart("channelBlock", kb, s.OutChannels, clamp: true)};");

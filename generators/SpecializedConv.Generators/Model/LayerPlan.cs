@@ -1,3 +1,4 @@
+using System.Linq;
 using SpecializedConv.Generators.Helpers;
 
 namespace SpecializedConv.Generators.Model;
@@ -52,7 +53,41 @@ internal sealed record BlockKernelPlan(
     int WeightSourceStride,
     EquatableArray<TapPlan> Taps,
     TapRowLoop? TapRows = null,
-    Blocking? RowTail = null);
+    Blocking? RowTail = null,
+    InPlaceSource? InPlace = null);
+
+/// <summary>
+/// A block kernel's source read where it lies, NCHW planes of <paramref name="Height"/> × <paramref name="Width"/> floats
+/// without margins, instead of a zero-padded copy (then the kernel's source pitches are the plane's, and its taps'
+/// SourceOffset is not used). Source rows above or below the plane read a row of zeros whose reference stays put from
+/// channel to channel; in a column block at either end of a row, a vector that would reach past the row's end is the
+/// vector at that end moved by whole columns, those past the end zeroed. The result is the padded copy's, bit for bit.
+/// </summary>
+/// <param name="Offsets">Per tap, in the kernel's tap order: the source row and column it reads for output (i, j), less (i, j).</param>
+/// <param name="LeadingEdgeBlocks">Column blocks at the start of each row whose loads reach left of the row, emitted one by one.</param>
+/// <param name="TrailingEdgeBlocks">Column blocks at the end of each row whose loads reach past its end, emitted one by one.</param>
+/// <param name="ZeroRowLength">Floats a zero row needs: every load a block makes from a row reference lies inside.</param>
+/// <param name="ZeroRowOrigin">Where in the zero row a row reference points (loads reach up to this far left of it).</param>
+/// <param name="TailLeadingEdgeBlocks">The same for the row tail's blocking, when it has one.</param>
+/// <param name="TailTrailingEdgeBlocks">The same for the row tail's blocking, when it has one.</param>
+internal sealed record InPlaceSource(
+    int Height,
+    int Width,
+    EquatableArray<SourceOffset> Offsets,
+    int LeadingEdgeBlocks,
+    int TrailingEdgeBlocks,
+    int TailLeadingEdgeBlocks,
+    int TailTrailingEdgeBlocks,
+    int ZeroRowLength,
+    int ZeroRowOrigin)
+{
+    public int MinRow => Offsets.Min(o => o.Row);
+
+    public int MaxRow => Offsets.Max(o => o.Row);
+}
+
+/// <summary>Where a tap reads in an in-place source, relative to its output position.</summary>
+internal sealed record SourceOffset(int Row, int Column);
 
 /// <summary>
 /// A loop over <paramref name="Rows"/> kernel rows whose taps repeat the first row's: each row's source vectors lie
@@ -74,10 +109,17 @@ internal sealed record PackPlan(int Channels, int Phases, int Rows, int RowPitch
 /// <summary>One stride phase of backward-data: input positions y ≡ RowStart, x ≡ ColumnStart (mod stride), and its kernel.</summary>
 internal sealed record DataPhasePlan(int RowPhase, int ColumnPhase, int RowStart, int ColumnStart, int Rows, int Columns, BlockKernelPlan Kernel);
 
-/// <summary>Backward-data: the output gradient packed with zero margins, then one blocked kernel per stride phase that a tap reaches.</summary>
+/// <summary>
+/// Backward-data: the output gradient packed with zero margins (or read in place), then one blocked kernel per stride phase
+/// that a tap reaches.
+/// </summary>
 /// <param name="ScratchLength">Length of the per-phase result buffer when the stride is above 1 (0 otherwise).</param>
 /// <param name="ClearFirst">Some input positions meet no tap (their gradient is zero), so the gradient is cleared before the phases are scattered.</param>
-internal sealed record DataPlan(PackPlan OutputGradPack, EquatableArray<DataPhasePlan> Phases, int ScratchLength, bool ClearFirst);
+internal sealed record DataPlan(PackPlan OutputGradPack, EquatableArray<DataPhasePlan> Phases, int ScratchLength, bool ClearFirst)
+{
+    /// <summary>Every phase reads the output gradient where it lies (see <see cref="InPlaceSource"/>): nothing is packed.</summary>
+    public bool ReadsInPlace => Phases.Count > 0 && Phases.All(p => p.Kernel.InPlace is not null);
+}
 
 /// <summary>
 /// Backward-data at stride 1 in the transposed form: instead of correlating a zero-margined gradient with the flipped

@@ -121,19 +121,17 @@ namespace SpecializedConv.Generated
         private const int PackedInputPhasePitch = 4356;
         private const int PackedInputChannelPitch = 4356;
         private const int PackedInputLength = 13068;
-        // Backward-data reads the output gradient with zero margins: row r·dilation back and column s·dilation back stay inside.
-        private const int PackedOutputGradRowOffset = 1;
-        private const int PackedOutputGradColumnOffset = 1;
-        private const int PackedOutputGradRowPitch = 66;
-        private const int PackedOutputGradChannelPitch = 4356;
-        private const int PackedOutputGradLength = 69696;
+        // Only backward-weights packs the input: the forward pass reads it in place.
+        // Backward-data reads the output gradient in place.
         // Backward-weights reads the output gradient transposed to pixel-major order, [i, j][k], and sums into the weight
         // gradient transposed, [c, r, s][k]: eight output channels to a vector.
+
+        // What kernels reading their source in place read for rows above or below it: zeros, never written.
+        private static readonly float[] s_zeroRow = new float[112];
 
         // Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.
         // (The transposed gradients are rewritten whole by every call to backward-weights.)
         [ThreadStatic] private static float[]? t_packedInput;
-        [ThreadStatic] private static float[]? t_packedOutputGrad;
         [ThreadStatic] private static float[]? t_outputGradT;
         [ThreadStatic] private static float[]? t_weightGradT;
 
@@ -150,11 +148,9 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            float[] packed = KernelSupport.Scratch(ref t_packedInput, PackedInputLength);
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packed, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
-                ForwardSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));
+                ForwardSample(ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));
             }
         }
 
@@ -170,12 +166,10 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            float[] packed = KernelSupport.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), packed, OutChannels, OutHeight, OutWidth, PackedOutputGradRowOffset, PackedOutputGradColumnOffset, 1, PackedOutputGradChannelPitch, PackedOutputGradChannelPitch, PackedOutputGradRowPitch);
                 Span<float> sampleGrad = inputGrad.Slice(n * InputLength, InputLength);
-                BackwardDataSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(sampleGrad));
+                BackwardDataSample(ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(sampleGrad));
             }
         }
 
@@ -214,26 +208,43 @@ namespace SpecializedConv.Generated
         /// <remarks>
         /// Blocks of 2 output channel(s) × 3 row(s) × 16 columns: 12 Vector256 accumulators, 9 taps unrolled,
         /// a loop over the 3 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
-        /// The last 1 row(s), rather than an overlapping block, take blocks of 6 output channel(s) × 1 row(s) × 16 columns (12 accumulators).
+        /// The last 1 row(s), rather than an overlapping block, take blocks of 6 output channel(s) × 1 row(s) × 16 columns (12 accumulators), in ForwardSampleTail.
+        /// The source is read where it lies: rows above or below it read a row of zeros, and in the column blocks at a row's ends
+        /// a vector reaching past the end is the end's vector moved by whole columns, those past the end zeroed.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ForwardSample(ref float source, ref float weights, ref float bias, ref float destination)
         {
+            // A vector starting 1 column(s) before the row: lane l takes lane l − 1 of the row's first vector; lanes before 1 are zeroed.
+            Vector256<int> fromStart1 = Vector256.Create(0, 0, 1, 2, 3, 4, 5, 6);
+            Vector256<float> keepFrom1 = Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle();
+            // A vector ending 1 column(s) past the row: lane l takes lane l + 1 of the row's last vector; lanes from 7 are zeroed.
+            Vector256<int> fromEnd1 = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 7);
+            Vector256<float> keepTo1 = Vector256.Create(-1, -1, -1, -1, -1, -1, -1, 0).AsSingle();
+            ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), 48);
             for (int channelBlock = 0; channelBlock < 8; channelBlock++)
             {
                 int k0 = channelBlock * 2;
                 for (int rowBlock = 0; rowBlock < 21; rowBlock++)
                 {
                     int i0 = rowBlock * 3;
-                    for (int columnBlock = 0; columnBlock < 4; columnBlock++)
+                    // Source rows i0 − 1 … i0 + 3; outside the source, the zero row, which stays put.
+                    int ym1 = i0 - 1, y0 = i0, y1 = i0 + 1, y2 = i0 + 2, y3 = i0 + 3;
+                    bool inm1 = (uint)ym1 < 64, in0 = (uint)y0 < 64, in1 = (uint)y1 < 64, in2 = (uint)y2 < 64, in3 = (uint)y3 < 64;
+                    int pitchm1 = inm1 ? 4096 : 0, pitch0 = in0 ? 4096 : 0, pitch1 = in1 ? 4096 : 0, pitch2 = in2 ? 4096 : 0, pitch3 = in3 ? 4096 : 0;
+                    // Columns 0 … 15: loads past the row's start take the vector at it, moved.
                     {
-                        int j0 = columnBlock * 16;
+                        int j0 = 0;
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
                         Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
                         Vector256<float> a_0_0_0 = bias_0, a_0_0_1 = bias_0, a_0_1_0 = bias_0, a_0_1_1 = bias_0, a_0_2_0 = bias_0, a_0_2_1 = bias_0;
                         Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
                         Vector256<float> a_1_0_0 = bias_1, a_1_0_1 = bias_1, a_1_1_0 = bias_1, a_1_1_1 = bias_1, a_1_2_0 = bias_1, a_1_2_1 = bias_1;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 66) + j0);
+                        ref float rowm1 = ref inm1 ? ref Unsafe.Add(ref source, (ym1 * 64) + j0) : ref zeroRow;
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 64) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 64) + j0) : ref zeroRow;
+                        ref float row2 = ref in2 ? ref Unsafe.Add(ref source, (y2 * 64) + j0) : ref zeroRow;
+                        ref float row3 = ref in3 ? ref Unsafe.Add(ref source, (y3 * 64) + j0) : ref zeroRow;
                         ref float w = ref Unsafe.Add(ref weights, k0 * 27);
                         for (int c = 0; c < 3; c++)
                         {
@@ -241,133 +252,474 @@ namespace SpecializedConv.Generated
                             // Kernel row 0: taps (0,0) … (0,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 27));
-                            x = Vector256.LoadUnsafe(ref src, 0);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref rowm1, 0), fromStart1, keepFrom1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 8);
+                            x = Vector256.LoadUnsafe(ref rowm1, 7);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 66);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 0), fromStart1, keepFrom1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
+                            x = Vector256.LoadUnsafe(ref row0, 7);
                             a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 132);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 0), fromStart1, keepFrom1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 140);
+                            x = Vector256.LoadUnsafe(ref row1, 7);
                             a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 28));
-                            x = Vector256.LoadUnsafe(ref src, 1);
+                            x = Vector256.LoadUnsafe(ref rowm1, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 9);
+                            x = Vector256.LoadUnsafe(ref rowm1, 8);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 67);
+                            x = Vector256.LoadUnsafe(ref row0, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 75);
+                            x = Vector256.LoadUnsafe(ref row0, 8);
                             a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 133);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 141);
+                            x = Vector256.LoadUnsafe(ref row1, 8);
                             a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 29));
-                            x = Vector256.LoadUnsafe(ref src, 2);
+                            x = Vector256.LoadUnsafe(ref rowm1, 1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 10);
+                            x = Vector256.LoadUnsafe(ref rowm1, 9);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 68);
+                            x = Vector256.LoadUnsafe(ref row0, 1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 76);
+                            x = Vector256.LoadUnsafe(ref row0, 9);
                             a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 134);
+                            x = Vector256.LoadUnsafe(ref row1, 1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 142);
+                            x = Vector256.LoadUnsafe(ref row1, 9);
                             a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
                             // Kernel row 1: taps (1,0) … (1,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 30));
-                            x = Vector256.LoadUnsafe(ref src, 66);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 0), fromStart1, keepFrom1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
+                            x = Vector256.LoadUnsafe(ref row0, 7);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 132);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 0), fromStart1, keepFrom1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 140);
+                            x = Vector256.LoadUnsafe(ref row1, 7);
                             a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 198);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row2, 0), fromStart1, keepFrom1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 206);
+                            x = Vector256.LoadUnsafe(ref row2, 7);
                             a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 31));
-                            x = Vector256.LoadUnsafe(ref src, 67);
+                            x = Vector256.LoadUnsafe(ref row0, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 75);
+                            x = Vector256.LoadUnsafe(ref row0, 8);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 133);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 141);
+                            x = Vector256.LoadUnsafe(ref row1, 8);
                             a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 199);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 207);
+                            x = Vector256.LoadUnsafe(ref row2, 8);
                             a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 32));
-                            x = Vector256.LoadUnsafe(ref src, 68);
+                            x = Vector256.LoadUnsafe(ref row0, 1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 76);
+                            x = Vector256.LoadUnsafe(ref row0, 9);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 134);
+                            x = Vector256.LoadUnsafe(ref row1, 1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 142);
+                            x = Vector256.LoadUnsafe(ref row1, 9);
                             a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 200);
+                            x = Vector256.LoadUnsafe(ref row2, 1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 208);
+                            x = Vector256.LoadUnsafe(ref row2, 9);
                             a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
                             // Kernel row 2: taps (2,0) … (2,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 33));
-                            x = Vector256.LoadUnsafe(ref src, 132);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 0), fromStart1, keepFrom1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 140);
+                            x = Vector256.LoadUnsafe(ref row1, 7);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 198);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row2, 0), fromStart1, keepFrom1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 206);
+                            x = Vector256.LoadUnsafe(ref row2, 7);
                             a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 264);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row3, 0), fromStart1, keepFrom1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 272);
+                            x = Vector256.LoadUnsafe(ref row3, 7);
                             a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 34));
-                            x = Vector256.LoadUnsafe(ref src, 133);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 141);
+                            x = Vector256.LoadUnsafe(ref row1, 8);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 199);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 207);
+                            x = Vector256.LoadUnsafe(ref row2, 8);
                             a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 265);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 273);
+                            x = Vector256.LoadUnsafe(ref row3, 8);
                             a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 35));
-                            x = Vector256.LoadUnsafe(ref src, 134);
+                            x = Vector256.LoadUnsafe(ref row1, 1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 142);
+                            x = Vector256.LoadUnsafe(ref row1, 9);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 200);
+                            x = Vector256.LoadUnsafe(ref row2, 1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 208);
+                            x = Vector256.LoadUnsafe(ref row2, 9);
                             a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
-                            x = Vector256.LoadUnsafe(ref src, 266);
+                            x = Vector256.LoadUnsafe(ref row3, 1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 274);
+                            x = Vector256.LoadUnsafe(ref row3, 9);
                             a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
-                            src = ref Unsafe.Add(ref src, 4356);
+                            rowm1 = ref Unsafe.Add(ref rowm1, pitchm1);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            row2 = ref Unsafe.Add(ref row2, pitch2);
+                            row3 = ref Unsafe.Add(ref row3, pitch3);
+                            w = ref Unsafe.Add(ref w, 9);
+                        }
+
+                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 4096) + (i0 * 64) + j0);
+                        a_0_0_0.StoreUnsafe(ref dst, 0);
+                        a_0_0_1.StoreUnsafe(ref dst, 8);
+                        a_0_1_0.StoreUnsafe(ref dst, 64);
+                        a_0_1_1.StoreUnsafe(ref dst, 72);
+                        a_0_2_0.StoreUnsafe(ref dst, 128);
+                        a_0_2_1.StoreUnsafe(ref dst, 136);
+                        a_1_0_0.StoreUnsafe(ref dst, 4096);
+                        a_1_0_1.StoreUnsafe(ref dst, 4104);
+                        a_1_1_0.StoreUnsafe(ref dst, 4160);
+                        a_1_1_1.StoreUnsafe(ref dst, 4168);
+                        a_1_2_0.StoreUnsafe(ref dst, 4224);
+                        a_1_2_1.StoreUnsafe(ref dst, 4232);
+                    }
+                    // Columns 16 … 47: every load inside the source's rows.
+                    for (int columnBlock = 1; columnBlock < 3; columnBlock++)
+                    {
+                        int j0 = columnBlock * 16;
+                        // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
+                        Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
+                        Vector256<float> a_0_0_0 = bias_0, a_0_0_1 = bias_0, a_0_1_0 = bias_0, a_0_1_1 = bias_0, a_0_2_0 = bias_0, a_0_2_1 = bias_0;
+                        Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
+                        Vector256<float> a_1_0_0 = bias_1, a_1_0_1 = bias_1, a_1_1_0 = bias_1, a_1_1_1 = bias_1, a_1_2_0 = bias_1, a_1_2_1 = bias_1;
+                        ref float rowm1 = ref inm1 ? ref Unsafe.Add(ref source, (ym1 * 64) + j0) : ref zeroRow;
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 64) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 64) + j0) : ref zeroRow;
+                        ref float row2 = ref in2 ? ref Unsafe.Add(ref source, (y2 * 64) + j0) : ref zeroRow;
+                        ref float row3 = ref in3 ? ref Unsafe.Add(ref source, (y3 * 64) + j0) : ref zeroRow;
+                        ref float w = ref Unsafe.Add(ref weights, k0 * 27);
+                        for (int c = 0; c < 3; c++)
+                        {
+                            Vector256<float> w_0, w_1, x;
+                            // Kernel row 0: taps (0,0) … (0,2).
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 27));
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm1, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref rowm1, 7);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 1));
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row0, 7);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 1));
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row1, 7);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 28));
+                            x = Vector256.LoadUnsafe(ref rowm1, 0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref rowm1, 8);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref row0, 0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row0, 8);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row1, 8);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 29));
+                            x = Vector256.LoadUnsafe(ref rowm1, 1);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref rowm1, 9);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref row0, 1);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row0, 9);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref row1, 1);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row1, 9);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            // Kernel row 1: taps (1,0) … (1,2).
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 30));
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref row0, 7);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 1));
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row1, 7);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row2, 1));
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row2, 7);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 31));
+                            x = Vector256.LoadUnsafe(ref row0, 0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref row0, 8);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row1, 8);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row2, 8);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 32));
+                            x = Vector256.LoadUnsafe(ref row0, 1);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref row0, 9);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref row1, 1);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row1, 9);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref row2, 1);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row2, 9);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            // Kernel row 2: taps (2,0) … (2,2).
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 33));
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref row1, 7);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row2, 1));
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row2, 7);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row3, 1));
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row3, 7);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 34));
+                            x = Vector256.LoadUnsafe(ref row1, 0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref row1, 8);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row2, 8);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row3, 8);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 35));
+                            x = Vector256.LoadUnsafe(ref row1, 1);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref row1, 9);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref row2, 1);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row2, 9);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref row3, 1);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row3, 9);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            rowm1 = ref Unsafe.Add(ref rowm1, pitchm1);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            row2 = ref Unsafe.Add(ref row2, pitch2);
+                            row3 = ref Unsafe.Add(ref row3, pitch3);
+                            w = ref Unsafe.Add(ref w, 9);
+                        }
+
+                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 4096) + (i0 * 64) + j0);
+                        a_0_0_0.StoreUnsafe(ref dst, 0);
+                        a_0_0_1.StoreUnsafe(ref dst, 8);
+                        a_0_1_0.StoreUnsafe(ref dst, 64);
+                        a_0_1_1.StoreUnsafe(ref dst, 72);
+                        a_0_2_0.StoreUnsafe(ref dst, 128);
+                        a_0_2_1.StoreUnsafe(ref dst, 136);
+                        a_1_0_0.StoreUnsafe(ref dst, 4096);
+                        a_1_0_1.StoreUnsafe(ref dst, 4104);
+                        a_1_1_0.StoreUnsafe(ref dst, 4160);
+                        a_1_1_1.StoreUnsafe(ref dst, 4168);
+                        a_1_2_0.StoreUnsafe(ref dst, 4224);
+                        a_1_2_1.StoreUnsafe(ref dst, 4232);
+                    }
+                    // Columns 48 … 63: loads past the row's end take the vector at it, moved.
+                    {
+                        int j0 = 48;
+                        // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
+                        Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
+                        Vector256<float> a_0_0_0 = bias_0, a_0_0_1 = bias_0, a_0_1_0 = bias_0, a_0_1_1 = bias_0, a_0_2_0 = bias_0, a_0_2_1 = bias_0;
+                        Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
+                        Vector256<float> a_1_0_0 = bias_1, a_1_0_1 = bias_1, a_1_1_0 = bias_1, a_1_1_1 = bias_1, a_1_2_0 = bias_1, a_1_2_1 = bias_1;
+                        ref float rowm1 = ref inm1 ? ref Unsafe.Add(ref source, (ym1 * 64) + j0) : ref zeroRow;
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 64) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 64) + j0) : ref zeroRow;
+                        ref float row2 = ref in2 ? ref Unsafe.Add(ref source, (y2 * 64) + j0) : ref zeroRow;
+                        ref float row3 = ref in3 ? ref Unsafe.Add(ref source, (y3 * 64) + j0) : ref zeroRow;
+                        ref float w = ref Unsafe.Add(ref weights, k0 * 27);
+                        for (int c = 0; c < 3; c++)
+                        {
+                            Vector256<float> w_0, w_1, x;
+                            // Kernel row 0: taps (0,0) … (0,2).
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 27));
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm1, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref rowm1, 7);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 1));
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row0, 7);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 1));
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row1, 7);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 28));
+                            x = Vector256.LoadUnsafe(ref rowm1, 0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref rowm1, 8);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref row0, 0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row0, 8);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row1, 8);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 29));
+                            x = Vector256.LoadUnsafe(ref rowm1, 1);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref rowm1, 8), fromEnd1, keepTo1);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref row0, 1);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 8), fromEnd1, keepTo1);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref row1, 1);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 8), fromEnd1, keepTo1);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            // Kernel row 1: taps (1,0) … (1,2).
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 30));
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref row0, 7);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 1));
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row1, 7);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row2, 1));
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row2, 7);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 31));
+                            x = Vector256.LoadUnsafe(ref row0, 0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref row0, 8);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row1, 8);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row2, 8);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 32));
+                            x = Vector256.LoadUnsafe(ref row0, 1);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 8), fromEnd1, keepTo1);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref row1, 1);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 8), fromEnd1, keepTo1);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref row2, 1);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row2, 8), fromEnd1, keepTo1);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            // Kernel row 2: taps (2,0) … (2,2).
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 33));
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref row1, 7);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row2, 1));
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row2, 7);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row3, 1));
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row3, 7);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 34));
+                            x = Vector256.LoadUnsafe(ref row1, 0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = Vector256.LoadUnsafe(ref row1, 8);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = Vector256.LoadUnsafe(ref row2, 8);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = Vector256.LoadUnsafe(ref row3, 8);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 35));
+                            x = Vector256.LoadUnsafe(ref row1, 1);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 8), fromEnd1, keepTo1);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1);
+                            x = Vector256.LoadUnsafe(ref row2, 1);
+                            a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row2, 8), fromEnd1, keepTo1);
+                            a_0_1_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_1); a_1_1_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_1);
+                            x = Vector256.LoadUnsafe(ref row3, 1);
+                            a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row3, 8), fromEnd1, keepTo1);
+                            a_0_2_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_1); a_1_2_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_1);
+                            rowm1 = ref Unsafe.Add(ref rowm1, pitchm1);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            row2 = ref Unsafe.Add(ref row2, pitch2);
+                            row3 = ref Unsafe.Add(ref row3, pitch3);
                             w = ref Unsafe.Add(ref w, 9);
                         }
 
@@ -389,13 +741,206 @@ namespace SpecializedConv.Generated
             }
 
             // Rows 63 … 63.
+            ForwardSampleTail(ref source, ref weights, ref bias, ref destination);
+        }
+
+        /// <summary>
+        /// Rows 63 … 63 of <see cref="ForwardSample"/>: blocks of 6 output channel(s) × 1 row(s) × 16 columns.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void ForwardSampleTail(ref float source, ref float weights, ref float bias, ref float destination)
+        {
+            // A vector starting 1 column(s) before the row: lane l takes lane l − 1 of the row's first vector; lanes before 1 are zeroed.
+            Vector256<int> fromStart1 = Vector256.Create(0, 0, 1, 2, 3, 4, 5, 6);
+            Vector256<float> keepFrom1 = Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle();
+            // A vector ending 1 column(s) past the row: lane l takes lane l + 1 of the row's last vector; lanes from 7 are zeroed.
+            Vector256<int> fromEnd1 = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 7);
+            Vector256<float> keepTo1 = Vector256.Create(-1, -1, -1, -1, -1, -1, -1, 0).AsSingle();
+            ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), 48);
             for (int channelBlock = 0; channelBlock < 3; channelBlock++)
             {
                 int k0 = Math.Min(channelBlock * 6, 10);
                 for (int rowBlock = 0; rowBlock < 1; rowBlock++)
                 {
                     int i0 = 63 + rowBlock * 1;
-                    for (int columnBlock = 0; columnBlock < 4; columnBlock++)
+                    // Source rows i0 − 1 … i0 + 1; outside the source, the zero row, which stays put.
+                    int ym1 = i0 - 1, y0 = i0, y1 = i0 + 1;
+                    bool inm1 = (uint)ym1 < 64, in0 = (uint)y0 < 64, in1 = (uint)y1 < 64;
+                    int pitchm1 = inm1 ? 4096 : 0, pitch0 = in0 ? 4096 : 0, pitch1 = in1 ? 4096 : 0;
+                    // Columns 0 … 15: loads past the row's start take the vector at it, moved.
+                    {
+                        int j0 = 0;
+                        // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
+                        Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
+                        Vector256<float> a_0_0_0 = bias_0, a_0_0_1 = bias_0;
+                        Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
+                        Vector256<float> a_1_0_0 = bias_1, a_1_0_1 = bias_1;
+                        Vector256<float> bias_2 = Vector256.Create(Unsafe.Add(ref bias, k0 + 2));
+                        Vector256<float> a_2_0_0 = bias_2, a_2_0_1 = bias_2;
+                        Vector256<float> bias_3 = Vector256.Create(Unsafe.Add(ref bias, k0 + 3));
+                        Vector256<float> a_3_0_0 = bias_3, a_3_0_1 = bias_3;
+                        Vector256<float> bias_4 = Vector256.Create(Unsafe.Add(ref bias, k0 + 4));
+                        Vector256<float> a_4_0_0 = bias_4, a_4_0_1 = bias_4;
+                        Vector256<float> bias_5 = Vector256.Create(Unsafe.Add(ref bias, k0 + 5));
+                        Vector256<float> a_5_0_0 = bias_5, a_5_0_1 = bias_5;
+                        ref float rowm1 = ref inm1 ? ref Unsafe.Add(ref source, (ym1 * 64) + j0) : ref zeroRow;
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 64) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 64) + j0) : ref zeroRow;
+                        ref float w = ref Unsafe.Add(ref weights, k0 * 27);
+                        for (int c = 0; c < 3; c++)
+                        {
+                            Vector256<float> x_0_0, x_0_1, wk;
+                            // Kernel row 0: taps (0,0) … (0,2).
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref rowm1, 0), fromStart1, keepFrom1);
+                            x_0_1 = Vector256.LoadUnsafe(ref rowm1, 7);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 27));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 54));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 81));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 108));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 135));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref rowm1, 0);
+                            x_0_1 = Vector256.LoadUnsafe(ref rowm1, 8);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 28));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 55));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 82));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 109));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 136));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref rowm1, 1);
+                            x_0_1 = Vector256.LoadUnsafe(ref rowm1, 9);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 29));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 56));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 83));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 110));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 137));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            // Kernel row 1: taps (1,0) … (1,2).
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 0), fromStart1, keepFrom1);
+                            x_0_1 = Vector256.LoadUnsafe(ref row0, 7);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 30));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 57));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 84));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 111));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 138));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref row0, 0);
+                            x_0_1 = Vector256.LoadUnsafe(ref row0, 8);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 31));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 58));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 85));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 112));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 139));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref row0, 1);
+                            x_0_1 = Vector256.LoadUnsafe(ref row0, 9);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 32));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 59));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 86));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 113));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 140));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            // Kernel row 2: taps (2,0) … (2,2).
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 0), fromStart1, keepFrom1);
+                            x_0_1 = Vector256.LoadUnsafe(ref row1, 7);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 33));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 60));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 87));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 114));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 141));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref row1, 0);
+                            x_0_1 = Vector256.LoadUnsafe(ref row1, 8);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 34));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 61));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 88));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 115));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 142));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref row1, 1);
+                            x_0_1 = Vector256.LoadUnsafe(ref row1, 9);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 35));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 62));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 89));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 116));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 143));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            rowm1 = ref Unsafe.Add(ref rowm1, pitchm1);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            w = ref Unsafe.Add(ref w, 9);
+                        }
+
+                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 4096) + (i0 * 64) + j0);
+                        a_0_0_0.StoreUnsafe(ref dst, 0);
+                        a_0_0_1.StoreUnsafe(ref dst, 8);
+                        a_1_0_0.StoreUnsafe(ref dst, 4096);
+                        a_1_0_1.StoreUnsafe(ref dst, 4104);
+                        a_2_0_0.StoreUnsafe(ref dst, 8192);
+                        a_2_0_1.StoreUnsafe(ref dst, 8200);
+                        a_3_0_0.StoreUnsafe(ref dst, 12288);
+                        a_3_0_1.StoreUnsafe(ref dst, 12296);
+                        a_4_0_0.StoreUnsafe(ref dst, 16384);
+                        a_4_0_1.StoreUnsafe(ref dst, 16392);
+                        a_5_0_0.StoreUnsafe(ref dst, 20480);
+                        a_5_0_1.StoreUnsafe(ref dst, 20488);
+                    }
+                    // Columns 16 … 47: every load inside the source's rows.
+                    for (int columnBlock = 1; columnBlock < 3; columnBlock++)
                     {
                         int j0 = columnBlock * 16;
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
@@ -411,14 +956,16 @@ namespace SpecializedConv.Generated
                         Vector256<float> a_4_0_0 = bias_4, a_4_0_1 = bias_4;
                         Vector256<float> bias_5 = Vector256.Create(Unsafe.Add(ref bias, k0 + 5));
                         Vector256<float> a_5_0_0 = bias_5, a_5_0_1 = bias_5;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 66) + j0);
+                        ref float rowm1 = ref inm1 ? ref Unsafe.Add(ref source, (ym1 * 64) + j0) : ref zeroRow;
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 64) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 64) + j0) : ref zeroRow;
                         ref float w = ref Unsafe.Add(ref weights, k0 * 27);
                         for (int c = 0; c < 3; c++)
                         {
                             Vector256<float> x_0_0, x_0_1, wk;
                             // Kernel row 0: taps (0,0) … (0,2).
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 0);
-                            x_0_1 = Vector256.LoadUnsafe(ref src, 8);
+                            x_0_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm1, 1));
+                            x_0_1 = Vector256.LoadUnsafe(ref rowm1, 7);
                             wk = Vector256.Create(Unsafe.Add(ref w, 0));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 27));
@@ -431,8 +978,8 @@ namespace SpecializedConv.Generated
                             a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 135));
                             a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 1);
-                            x_0_1 = Vector256.LoadUnsafe(ref src, 9);
+                            x_0_0 = Vector256.LoadUnsafe(ref rowm1, 0);
+                            x_0_1 = Vector256.LoadUnsafe(ref rowm1, 8);
                             wk = Vector256.Create(Unsafe.Add(ref w, 1));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 28));
@@ -445,8 +992,8 @@ namespace SpecializedConv.Generated
                             a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 136));
                             a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 2);
-                            x_0_1 = Vector256.LoadUnsafe(ref src, 10);
+                            x_0_0 = Vector256.LoadUnsafe(ref rowm1, 1);
+                            x_0_1 = Vector256.LoadUnsafe(ref rowm1, 9);
                             wk = Vector256.Create(Unsafe.Add(ref w, 2));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 29));
@@ -460,8 +1007,8 @@ namespace SpecializedConv.Generated
                             wk = Vector256.Create(Unsafe.Add(ref w, 137));
                             a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
                             // Kernel row 1: taps (1,0) … (1,2).
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 66);
-                            x_0_1 = Vector256.LoadUnsafe(ref src, 74);
+                            x_0_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 1));
+                            x_0_1 = Vector256.LoadUnsafe(ref row0, 7);
                             wk = Vector256.Create(Unsafe.Add(ref w, 3));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 30));
@@ -474,8 +1021,8 @@ namespace SpecializedConv.Generated
                             a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 138));
                             a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 67);
-                            x_0_1 = Vector256.LoadUnsafe(ref src, 75);
+                            x_0_0 = Vector256.LoadUnsafe(ref row0, 0);
+                            x_0_1 = Vector256.LoadUnsafe(ref row0, 8);
                             wk = Vector256.Create(Unsafe.Add(ref w, 4));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 31));
@@ -488,8 +1035,8 @@ namespace SpecializedConv.Generated
                             a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 139));
                             a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 68);
-                            x_0_1 = Vector256.LoadUnsafe(ref src, 76);
+                            x_0_0 = Vector256.LoadUnsafe(ref row0, 1);
+                            x_0_1 = Vector256.LoadUnsafe(ref row0, 9);
                             wk = Vector256.Create(Unsafe.Add(ref w, 5));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 32));
@@ -503,8 +1050,8 @@ namespace SpecializedConv.Generated
                             wk = Vector256.Create(Unsafe.Add(ref w, 140));
                             a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
                             // Kernel row 2: taps (2,0) … (2,2).
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 132);
-                            x_0_1 = Vector256.LoadUnsafe(ref src, 140);
+                            x_0_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 1));
+                            x_0_1 = Vector256.LoadUnsafe(ref row1, 7);
                             wk = Vector256.Create(Unsafe.Add(ref w, 6));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 33));
@@ -517,8 +1064,8 @@ namespace SpecializedConv.Generated
                             a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 141));
                             a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 133);
-                            x_0_1 = Vector256.LoadUnsafe(ref src, 141);
+                            x_0_0 = Vector256.LoadUnsafe(ref row1, 0);
+                            x_0_1 = Vector256.LoadUnsafe(ref row1, 8);
                             wk = Vector256.Create(Unsafe.Add(ref w, 7));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 34));
@@ -531,8 +1078,8 @@ namespace SpecializedConv.Generated
                             a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 142));
                             a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 134);
-                            x_0_1 = Vector256.LoadUnsafe(ref src, 142);
+                            x_0_0 = Vector256.LoadUnsafe(ref row1, 1);
+                            x_0_1 = Vector256.LoadUnsafe(ref row1, 9);
                             wk = Vector256.Create(Unsafe.Add(ref w, 8));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 35));
@@ -545,7 +1092,181 @@ namespace SpecializedConv.Generated
                             a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 143));
                             a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
-                            src = ref Unsafe.Add(ref src, 4356);
+                            rowm1 = ref Unsafe.Add(ref rowm1, pitchm1);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            w = ref Unsafe.Add(ref w, 9);
+                        }
+
+                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 4096) + (i0 * 64) + j0);
+                        a_0_0_0.StoreUnsafe(ref dst, 0);
+                        a_0_0_1.StoreUnsafe(ref dst, 8);
+                        a_1_0_0.StoreUnsafe(ref dst, 4096);
+                        a_1_0_1.StoreUnsafe(ref dst, 4104);
+                        a_2_0_0.StoreUnsafe(ref dst, 8192);
+                        a_2_0_1.StoreUnsafe(ref dst, 8200);
+                        a_3_0_0.StoreUnsafe(ref dst, 12288);
+                        a_3_0_1.StoreUnsafe(ref dst, 12296);
+                        a_4_0_0.StoreUnsafe(ref dst, 16384);
+                        a_4_0_1.StoreUnsafe(ref dst, 16392);
+                        a_5_0_0.StoreUnsafe(ref dst, 20480);
+                        a_5_0_1.StoreUnsafe(ref dst, 20488);
+                    }
+                    // Columns 48 … 63: loads past the row's end take the vector at it, moved.
+                    {
+                        int j0 = 48;
+                        // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
+                        Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
+                        Vector256<float> a_0_0_0 = bias_0, a_0_0_1 = bias_0;
+                        Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
+                        Vector256<float> a_1_0_0 = bias_1, a_1_0_1 = bias_1;
+                        Vector256<float> bias_2 = Vector256.Create(Unsafe.Add(ref bias, k0 + 2));
+                        Vector256<float> a_2_0_0 = bias_2, a_2_0_1 = bias_2;
+                        Vector256<float> bias_3 = Vector256.Create(Unsafe.Add(ref bias, k0 + 3));
+                        Vector256<float> a_3_0_0 = bias_3, a_3_0_1 = bias_3;
+                        Vector256<float> bias_4 = Vector256.Create(Unsafe.Add(ref bias, k0 + 4));
+                        Vector256<float> a_4_0_0 = bias_4, a_4_0_1 = bias_4;
+                        Vector256<float> bias_5 = Vector256.Create(Unsafe.Add(ref bias, k0 + 5));
+                        Vector256<float> a_5_0_0 = bias_5, a_5_0_1 = bias_5;
+                        ref float rowm1 = ref inm1 ? ref Unsafe.Add(ref source, (ym1 * 64) + j0) : ref zeroRow;
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 64) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 64) + j0) : ref zeroRow;
+                        ref float w = ref Unsafe.Add(ref weights, k0 * 27);
+                        for (int c = 0; c < 3; c++)
+                        {
+                            Vector256<float> x_0_0, x_0_1, wk;
+                            // Kernel row 0: taps (0,0) … (0,2).
+                            x_0_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm1, 1));
+                            x_0_1 = Vector256.LoadUnsafe(ref rowm1, 7);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 27));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 54));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 81));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 108));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 135));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref rowm1, 0);
+                            x_0_1 = Vector256.LoadUnsafe(ref rowm1, 8);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 28));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 55));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 82));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 109));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 136));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref rowm1, 1);
+                            x_0_1 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref rowm1, 8), fromEnd1, keepTo1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 29));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 56));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 83));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 110));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 137));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            // Kernel row 1: taps (1,0) … (1,2).
+                            x_0_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 1));
+                            x_0_1 = Vector256.LoadUnsafe(ref row0, 7);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 30));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 57));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 84));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 111));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 138));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref row0, 0);
+                            x_0_1 = Vector256.LoadUnsafe(ref row0, 8);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 31));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 58));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 85));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 112));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 139));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref row0, 1);
+                            x_0_1 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 8), fromEnd1, keepTo1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 32));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 59));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 86));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 113));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 140));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            // Kernel row 2: taps (2,0) … (2,2).
+                            x_0_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 1));
+                            x_0_1 = Vector256.LoadUnsafe(ref row1, 7);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 33));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 60));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 87));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 114));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 141));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref row1, 0);
+                            x_0_1 = Vector256.LoadUnsafe(ref row1, 8);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 34));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 61));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 88));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 115));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 142));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            x_0_0 = Vector256.LoadUnsafe(ref row1, 1);
+                            x_0_1 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 8), fromEnd1, keepTo1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_0_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 35));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_1_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 62));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_2_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 89));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_3_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 116));
+                            a_4_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_4_0_0); a_4_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_4_0_1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 143));
+                            a_5_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_5_0_0); a_5_0_1 = KernelSupport.MultiplyAdd(x_0_1, wk, a_5_0_1);
+                            rowm1 = ref Unsafe.Add(ref rowm1, pitchm1);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
                             w = ref Unsafe.Add(ref w, 9);
                         }
 
@@ -573,24 +1294,39 @@ namespace SpecializedConv.Generated
         /// <remarks>
         /// Blocks of 3 output channel(s) × 1 row(s) × 32 columns: 12 Vector256 accumulators, 9 taps unrolled,
         /// a loop over the 16 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
+        /// The source is read where it lies: rows above or below it read a row of zeros, and in the column blocks at a row's ends
+        /// a vector reaching past the end is the end's vector moved by whole columns, those past the end zeroed.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardDataSample(ref float source, ref float weights, ref float destination)
         {
+            // A vector starting 1 column(s) before the row: lane l takes lane l − 1 of the row's first vector; lanes before 1 are zeroed.
+            Vector256<int> fromStart1 = Vector256.Create(0, 0, 1, 2, 3, 4, 5, 6);
+            Vector256<float> keepFrom1 = Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle();
+            // A vector ending 1 column(s) past the row: lane l takes lane l + 1 of the row's last vector; lanes from 7 are zeroed.
+            Vector256<int> fromEnd1 = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 7);
+            Vector256<float> keepTo1 = Vector256.Create(-1, -1, -1, -1, -1, -1, -1, 0).AsSingle();
+            ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), 48);
             for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
                 int k0 = channelBlock * 3;
                 for (int rowBlock = 0; rowBlock < 64; rowBlock++)
                 {
                     int i0 = rowBlock * 1;
-                    for (int columnBlock = 0; columnBlock < 2; columnBlock++)
+                    // Source rows i0 − 1 … i0 + 1; outside the source, the zero row, which stays put.
+                    int ym1 = i0 - 1, y0 = i0, y1 = i0 + 1;
+                    bool inm1 = (uint)ym1 < 64, in0 = (uint)y0 < 64, in1 = (uint)y1 < 64;
+                    int pitchm1 = inm1 ? 4096 : 0, pitch0 = in0 ? 4096 : 0, pitch1 = in1 ? 4096 : 0;
+                    // Columns 0 … 31: loads past the row's start take the vector at it, moved.
                     {
-                        int j0 = columnBlock * 32;
+                        int j0 = 0;
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at zero.
                         Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_0_1 = Vector256<float>.Zero, a_0_0_2 = Vector256<float>.Zero, a_0_0_3 = Vector256<float>.Zero;
                         Vector256<float> a_1_0_0 = Vector256<float>.Zero, a_1_0_1 = Vector256<float>.Zero, a_1_0_2 = Vector256<float>.Zero, a_1_0_3 = Vector256<float>.Zero;
                         Vector256<float> a_2_0_0 = Vector256<float>.Zero, a_2_0_1 = Vector256<float>.Zero, a_2_0_2 = Vector256<float>.Zero, a_2_0_3 = Vector256<float>.Zero;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 66) + j0);
+                        ref float rowm1 = ref inm1 ? ref Unsafe.Add(ref source, (ym1 * 64) + j0) : ref zeroRow;
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 64) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 64) + j0) : ref zeroRow;
                         ref float w = ref Unsafe.Add(ref weights, k0 * 9);
                         for (int c = 0; c < 16; c++)
                         {
@@ -599,105 +1335,243 @@ namespace SpecializedConv.Generated
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 9));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 18));
-                            x = Vector256.LoadUnsafe(ref src, 134);
+                            x = Vector256.LoadUnsafe(ref row1, 1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 142);
+                            x = Vector256.LoadUnsafe(ref row1, 9);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 150);
+                            x = Vector256.LoadUnsafe(ref row1, 17);
                             a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
-                            x = Vector256.LoadUnsafe(ref src, 158);
+                            x = Vector256.LoadUnsafe(ref row1, 25);
                             a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 10));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 19));
-                            x = Vector256.LoadUnsafe(ref src, 133);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 141);
+                            x = Vector256.LoadUnsafe(ref row1, 8);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 149);
+                            x = Vector256.LoadUnsafe(ref row1, 16);
                             a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
-                            x = Vector256.LoadUnsafe(ref src, 157);
+                            x = Vector256.LoadUnsafe(ref row1, 24);
                             a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 11));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 20));
-                            x = Vector256.LoadUnsafe(ref src, 132);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 0), fromStart1, keepFrom1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 140);
+                            x = Vector256.LoadUnsafe(ref row1, 7);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 148);
+                            x = Vector256.LoadUnsafe(ref row1, 15);
                             a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
-                            x = Vector256.LoadUnsafe(ref src, 156);
+                            x = Vector256.LoadUnsafe(ref row1, 23);
                             a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
                             // Kernel row 1: taps (1,0) … (1,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 12));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 21));
-                            x = Vector256.LoadUnsafe(ref src, 68);
+                            x = Vector256.LoadUnsafe(ref row0, 1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 76);
+                            x = Vector256.LoadUnsafe(ref row0, 9);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 84);
+                            x = Vector256.LoadUnsafe(ref row0, 17);
                             a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
-                            x = Vector256.LoadUnsafe(ref src, 92);
+                            x = Vector256.LoadUnsafe(ref row0, 25);
                             a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 13));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 22));
-                            x = Vector256.LoadUnsafe(ref src, 67);
+                            x = Vector256.LoadUnsafe(ref row0, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 75);
+                            x = Vector256.LoadUnsafe(ref row0, 8);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 83);
+                            x = Vector256.LoadUnsafe(ref row0, 16);
                             a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
-                            x = Vector256.LoadUnsafe(ref src, 91);
+                            x = Vector256.LoadUnsafe(ref row0, 24);
                             a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 14));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 23));
-                            x = Vector256.LoadUnsafe(ref src, 66);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 0), fromStart1, keepFrom1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
+                            x = Vector256.LoadUnsafe(ref row0, 7);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 82);
+                            x = Vector256.LoadUnsafe(ref row0, 15);
                             a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
-                            x = Vector256.LoadUnsafe(ref src, 90);
+                            x = Vector256.LoadUnsafe(ref row0, 23);
                             a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
                             // Kernel row 2: taps (2,0) … (2,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 15));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 24));
-                            x = Vector256.LoadUnsafe(ref src, 2);
+                            x = Vector256.LoadUnsafe(ref rowm1, 1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 10);
+                            x = Vector256.LoadUnsafe(ref rowm1, 9);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 18);
+                            x = Vector256.LoadUnsafe(ref rowm1, 17);
                             a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
-                            x = Vector256.LoadUnsafe(ref src, 26);
+                            x = Vector256.LoadUnsafe(ref rowm1, 25);
                             a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 16));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 25));
-                            x = Vector256.LoadUnsafe(ref src, 1);
+                            x = Vector256.LoadUnsafe(ref rowm1, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 9);
+                            x = Vector256.LoadUnsafe(ref rowm1, 8);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 17);
+                            x = Vector256.LoadUnsafe(ref rowm1, 16);
                             a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
-                            x = Vector256.LoadUnsafe(ref src, 25);
+                            x = Vector256.LoadUnsafe(ref rowm1, 24);
                             a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 17));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 26));
-                            x = Vector256.LoadUnsafe(ref src, 0);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref rowm1, 0), fromStart1, keepFrom1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 8);
+                            x = Vector256.LoadUnsafe(ref rowm1, 7);
                             a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
-                            x = Vector256.LoadUnsafe(ref src, 16);
+                            x = Vector256.LoadUnsafe(ref rowm1, 15);
                             a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
-                            x = Vector256.LoadUnsafe(ref src, 24);
+                            x = Vector256.LoadUnsafe(ref rowm1, 23);
                             a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
-                            src = ref Unsafe.Add(ref src, 4356);
+                            rowm1 = ref Unsafe.Add(ref rowm1, pitchm1);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            w = ref Unsafe.Add(ref w, 27);
+                        }
+
+                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 4096) + (i0 * 64) + j0);
+                        a_0_0_0.StoreUnsafe(ref dst, 0);
+                        a_0_0_1.StoreUnsafe(ref dst, 8);
+                        a_0_0_2.StoreUnsafe(ref dst, 16);
+                        a_0_0_3.StoreUnsafe(ref dst, 24);
+                        a_1_0_0.StoreUnsafe(ref dst, 4096);
+                        a_1_0_1.StoreUnsafe(ref dst, 4104);
+                        a_1_0_2.StoreUnsafe(ref dst, 4112);
+                        a_1_0_3.StoreUnsafe(ref dst, 4120);
+                        a_2_0_0.StoreUnsafe(ref dst, 8192);
+                        a_2_0_1.StoreUnsafe(ref dst, 8200);
+                        a_2_0_2.StoreUnsafe(ref dst, 8208);
+                        a_2_0_3.StoreUnsafe(ref dst, 8216);
+                    }
+                    // Columns 32 … 63: loads past the row's start take the vector at it, moved.
+                    {
+                        int j0 = 32;
+                        // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at zero.
+                        Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_0_1 = Vector256<float>.Zero, a_0_0_2 = Vector256<float>.Zero, a_0_0_3 = Vector256<float>.Zero;
+                        Vector256<float> a_1_0_0 = Vector256<float>.Zero, a_1_0_1 = Vector256<float>.Zero, a_1_0_2 = Vector256<float>.Zero, a_1_0_3 = Vector256<float>.Zero;
+                        Vector256<float> a_2_0_0 = Vector256<float>.Zero, a_2_0_1 = Vector256<float>.Zero, a_2_0_2 = Vector256<float>.Zero, a_2_0_3 = Vector256<float>.Zero;
+                        ref float rowm1 = ref inm1 ? ref Unsafe.Add(ref source, (ym1 * 64) + j0) : ref zeroRow;
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 64) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 64) + j0) : ref zeroRow;
+                        ref float w = ref Unsafe.Add(ref weights, k0 * 9);
+                        for (int c = 0; c < 16; c++)
+                        {
+                            Vector256<float> w_0, w_1, w_2, x;
+                            // Kernel row 0: taps (0,0) … (0,2).
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 9));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 18));
+                            x = Vector256.LoadUnsafe(ref row1, 1);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
+                            x = Vector256.LoadUnsafe(ref row1, 9);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
+                            x = Vector256.LoadUnsafe(ref row1, 17);
+                            a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 24), fromEnd1, keepTo1);
+                            a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 10));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 19));
+                            x = Vector256.LoadUnsafe(ref row1, 0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
+                            x = Vector256.LoadUnsafe(ref row1, 8);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
+                            x = Vector256.LoadUnsafe(ref row1, 16);
+                            a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
+                            x = Vector256.LoadUnsafe(ref row1, 24);
+                            a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 11));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 20));
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
+                            x = Vector256.LoadUnsafe(ref row1, 7);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
+                            x = Vector256.LoadUnsafe(ref row1, 15);
+                            a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
+                            x = Vector256.LoadUnsafe(ref row1, 23);
+                            a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
+                            // Kernel row 1: taps (1,0) … (1,2).
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 12));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 21));
+                            x = Vector256.LoadUnsafe(ref row0, 1);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
+                            x = Vector256.LoadUnsafe(ref row0, 9);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
+                            x = Vector256.LoadUnsafe(ref row0, 17);
+                            a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 24), fromEnd1, keepTo1);
+                            a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 13));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 22));
+                            x = Vector256.LoadUnsafe(ref row0, 0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
+                            x = Vector256.LoadUnsafe(ref row0, 8);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
+                            x = Vector256.LoadUnsafe(ref row0, 16);
+                            a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
+                            x = Vector256.LoadUnsafe(ref row0, 24);
+                            a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 14));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 23));
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
+                            x = Vector256.LoadUnsafe(ref row0, 7);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
+                            x = Vector256.LoadUnsafe(ref row0, 15);
+                            a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
+                            x = Vector256.LoadUnsafe(ref row0, 23);
+                            a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
+                            // Kernel row 2: taps (2,0) … (2,2).
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 15));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 24));
+                            x = Vector256.LoadUnsafe(ref rowm1, 1);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
+                            x = Vector256.LoadUnsafe(ref rowm1, 9);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
+                            x = Vector256.LoadUnsafe(ref rowm1, 17);
+                            a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref rowm1, 24), fromEnd1, keepTo1);
+                            a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 16));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 25));
+                            x = Vector256.LoadUnsafe(ref rowm1, 0);
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
+                            x = Vector256.LoadUnsafe(ref rowm1, 8);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
+                            x = Vector256.LoadUnsafe(ref rowm1, 16);
+                            a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
+                            x = Vector256.LoadUnsafe(ref rowm1, 24);
+                            a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
+                            w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
+                            w_1 = Vector256.Create(Unsafe.Add(ref w, 17));
+                            w_2 = Vector256.Create(Unsafe.Add(ref w, 26));
+                            x = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm1, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
+                            x = Vector256.LoadUnsafe(ref rowm1, 7);
+                            a_0_0_1 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_1); a_1_0_1 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_1); a_2_0_1 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_1);
+                            x = Vector256.LoadUnsafe(ref rowm1, 15);
+                            a_0_0_2 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_2); a_1_0_2 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_2); a_2_0_2 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_2);
+                            x = Vector256.LoadUnsafe(ref rowm1, 23);
+                            a_0_0_3 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_3); a_1_0_3 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_3); a_2_0_3 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_3);
+                            rowm1 = ref Unsafe.Add(ref rowm1, pitchm1);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
                             w = ref Unsafe.Add(ref w, 27);
                         }
 

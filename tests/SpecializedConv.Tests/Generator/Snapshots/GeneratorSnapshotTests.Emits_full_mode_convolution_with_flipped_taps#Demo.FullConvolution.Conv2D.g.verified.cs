@@ -121,20 +121,18 @@ namespace SpecializedConv.Generated
         private const int PackedInputPhasePitch = 252;
         private const int PackedInputChannelPitch = 252;
         private const int PackedInputLength = 504;
-        // Backward-data reads the output gradient with zero margins: row r·dilation back and column s·dilation back stay inside.
-        private const int PackedOutputGradRowOffset = 0;
-        private const int PackedOutputGradColumnOffset = 0;
-        private const int PackedOutputGradRowPitch = 12;
-        private const int PackedOutputGradChannelPitch = 144;
-        private const int PackedOutputGradLength = 576;
+        // Only backward-weights packs the input: the forward pass reads it in place.
+        // Backward-data reads the output gradient in place.
         // Backward-weights reads the output gradient with rows padded by zeros to whole vectors.
         private const int PaddedOutputGradRowPitch = 16;
         private const int PaddedOutputGradChannelPitch = 192;
         private const int PaddedOutputGradLength = 768;
 
+        // What kernels reading their source in place read for rows above or below it: zeros, never written.
+        private static readonly float[] s_zeroRow = new float[14];
+
         // Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.
         [ThreadStatic] private static float[]? t_packedInput;
-        [ThreadStatic] private static float[]? t_packedOutputGrad;
         [ThreadStatic] private static float[]? t_paddedOutputGrad;
 
         public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output)
@@ -150,11 +148,9 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            float[] packed = KernelSupport.Scratch(ref t_packedInput, PackedInputLength);
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packed, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
-                ForwardSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));
+                ForwardSample(ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetReference(output.Slice(n * OutputLength, OutputLength)));
             }
         }
 
@@ -170,12 +166,10 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            float[] packed = KernelSupport.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), packed, OutChannels, OutHeight, OutWidth, PackedOutputGradRowOffset, PackedOutputGradColumnOffset, 1, PackedOutputGradChannelPitch, PackedOutputGradChannelPitch, PackedOutputGradRowPitch);
                 Span<float> sampleGrad = inputGrad.Slice(n * InputLength, InputLength);
-                BackwardDataSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(sampleGrad));
+                BackwardDataSample(ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(sampleGrad));
             }
         }
 
@@ -209,19 +203,38 @@ namespace SpecializedConv.Generated
         /// <remarks>
         /// Blocks of 4 output channel(s) × 3 row(s) × 8 columns: 12 Vector256 accumulators, 9 taps unrolled,
         /// a loop over the 2 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
+        /// The source is read where it lies: rows above or below it read a row of zeros, and in the column blocks at a row's ends
+        /// a vector reaching past the end is the end's vector moved by whole columns, those past the end zeroed.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void ForwardSample(ref float source, ref float weights, ref float bias, ref float destination)
         {
+            // A vector starting 1 column(s) before the row: lane l takes lane l − 1 of the row's first vector; lanes before 1 are zeroed.
+            Vector256<int> fromStart1 = Vector256.Create(0, 0, 1, 2, 3, 4, 5, 6);
+            Vector256<float> keepFrom1 = Vector256.Create(0, -1, -1, -1, -1, -1, -1, -1).AsSingle();
+            // A vector starting 2 column(s) before the row: lane l takes lane l − 2 of the row's first vector; lanes before 2 are zeroed.
+            Vector256<int> fromStart2 = Vector256.Create(0, 0, 0, 1, 2, 3, 4, 5);
+            Vector256<float> keepFrom2 = Vector256.Create(0, 0, -1, -1, -1, -1, -1, -1).AsSingle();
+            // A vector ending 1 column(s) past the row: lane l takes lane l + 1 of the row's last vector; lanes from 7 are zeroed.
+            Vector256<int> fromEnd1 = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 7);
+            Vector256<float> keepTo1 = Vector256.Create(-1, -1, -1, -1, -1, -1, -1, 0).AsSingle();
+            // A vector ending 2 column(s) past the row: lane l takes lane l + 2 of the row's last vector; lanes from 6 are zeroed.
+            Vector256<int> fromEnd2 = Vector256.Create(2, 3, 4, 5, 6, 7, 7, 7);
+            Vector256<float> keepTo2 = Vector256.Create(-1, -1, -1, -1, -1, -1, 0, 0).AsSingle();
+            ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), 4);
             for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
                 int k0 = channelBlock * 4;
                 for (int rowBlock = 0; rowBlock < 4; rowBlock++)
                 {
                     int i0 = rowBlock * 3;
-                    for (int columnBlock = 0; columnBlock < 2; columnBlock++)
+                    // Source rows i0 − 2 … i0 + 2; outside the source, the zero row, which stays put.
+                    int ym2 = i0 - 2, ym1 = i0 - 1, y0 = i0, y1 = i0 + 1, y2 = i0 + 2;
+                    bool inm2 = (uint)ym2 < 10, inm1 = (uint)ym1 < 10, in0 = (uint)y0 < 10, in1 = (uint)y1 < 10, in2 = (uint)y2 < 10;
+                    int pitchm2 = inm2 ? 100 : 0, pitchm1 = inm1 ? 100 : 0, pitch0 = in0 ? 100 : 0, pitch1 = in1 ? 100 : 0, pitch2 = in2 ? 100 : 0;
+                    // Columns 0 … 7: loads past the row's start take the vector at it, moved.
                     {
-                        int j0 = Math.Min(columnBlock * 8, 4);
+                        int j0 = 0;
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
                         Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
                         Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0, a_0_2_0 = bias_0;
@@ -231,15 +244,19 @@ namespace SpecializedConv.Generated
                         Vector256<float> a_2_0_0 = bias_2, a_2_1_0 = bias_2, a_2_2_0 = bias_2;
                         Vector256<float> bias_3 = Vector256.Create(Unsafe.Add(ref bias, k0 + 3));
                         Vector256<float> a_3_0_0 = bias_3, a_3_1_0 = bias_3, a_3_2_0 = bias_3;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 18) + j0);
+                        ref float rowm2 = ref inm2 ? ref Unsafe.Add(ref source, (ym2 * 10) + j0) : ref zeroRow;
+                        ref float rowm1 = ref inm1 ? ref Unsafe.Add(ref source, (ym1 * 10) + j0) : ref zeroRow;
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 10) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 10) + j0) : ref zeroRow;
+                        ref float row2 = ref in2 ? ref Unsafe.Add(ref source, (y2 * 10) + j0) : ref zeroRow;
                         ref float w = ref Unsafe.Add(ref weights, k0 * 18);
                         for (int c = 0; c < 2; c++)
                         {
                             Vector256<float> x_0_0, x_1_0, x_2_0, wk;
                             // Kernel row 0: taps (0,0) … (0,2).
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 0);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 18);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 36);
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref rowm2, 0), fromStart2, keepFrom2);
+                            x_1_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref rowm1, 0), fromStart2, keepFrom2);
+                            x_2_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 0), fromStart2, keepFrom2);
                             wk = Vector256.Create(Unsafe.Add(ref w, 8));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 26));
@@ -248,9 +265,9 @@ namespace SpecializedConv.Generated
                             a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 62));
                             a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 1);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 19);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 37);
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref rowm2, 0), fromStart1, keepFrom1);
+                            x_1_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref rowm1, 0), fromStart1, keepFrom1);
+                            x_2_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 0), fromStart1, keepFrom1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 7));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 25));
@@ -259,9 +276,9 @@ namespace SpecializedConv.Generated
                             a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 61));
                             a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 2);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 20);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 38);
+                            x_0_0 = Vector256.LoadUnsafe(ref rowm2, 0);
+                            x_1_0 = Vector256.LoadUnsafe(ref rowm1, 0);
+                            x_2_0 = Vector256.LoadUnsafe(ref row0, 0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 6));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 24));
@@ -271,9 +288,9 @@ namespace SpecializedConv.Generated
                             wk = Vector256.Create(Unsafe.Add(ref w, 60));
                             a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
                             // Kernel row 1: taps (1,0) … (1,2).
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 18);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 36);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 54);
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref rowm1, 0), fromStart2, keepFrom2);
+                            x_1_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 0), fromStart2, keepFrom2);
+                            x_2_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 0), fromStart2, keepFrom2);
                             wk = Vector256.Create(Unsafe.Add(ref w, 5));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 23));
@@ -282,9 +299,9 @@ namespace SpecializedConv.Generated
                             a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 59));
                             a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 19);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 37);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 55);
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref rowm1, 0), fromStart1, keepFrom1);
+                            x_1_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 0), fromStart1, keepFrom1);
+                            x_2_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 0), fromStart1, keepFrom1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 4));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 22));
@@ -293,9 +310,9 @@ namespace SpecializedConv.Generated
                             a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 58));
                             a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 20);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 38);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 56);
+                            x_0_0 = Vector256.LoadUnsafe(ref rowm1, 0);
+                            x_1_0 = Vector256.LoadUnsafe(ref row0, 0);
+                            x_2_0 = Vector256.LoadUnsafe(ref row1, 0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 3));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 21));
@@ -305,9 +322,9 @@ namespace SpecializedConv.Generated
                             wk = Vector256.Create(Unsafe.Add(ref w, 57));
                             a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
                             // Kernel row 2: taps (2,0) … (2,2).
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 36);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 54);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 72);
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 0), fromStart2, keepFrom2);
+                            x_1_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 0), fromStart2, keepFrom2);
+                            x_2_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row2, 0), fromStart2, keepFrom2);
                             wk = Vector256.Create(Unsafe.Add(ref w, 2));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 20));
@@ -316,9 +333,9 @@ namespace SpecializedConv.Generated
                             a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 56));
                             a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 37);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 55);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 73);
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 0), fromStart1, keepFrom1);
+                            x_1_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 0), fromStart1, keepFrom1);
+                            x_2_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row2, 0), fromStart1, keepFrom1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 1));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 19));
@@ -327,9 +344,9 @@ namespace SpecializedConv.Generated
                             a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 55));
                             a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            x_0_0 = Vector256.LoadUnsafe(ref src, 38);
-                            x_1_0 = Vector256.LoadUnsafe(ref src, 56);
-                            x_2_0 = Vector256.LoadUnsafe(ref src, 74);
+                            x_0_0 = Vector256.LoadUnsafe(ref row0, 0);
+                            x_1_0 = Vector256.LoadUnsafe(ref row1, 0);
+                            x_2_0 = Vector256.LoadUnsafe(ref row2, 0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 0));
                             a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 18));
@@ -338,7 +355,156 @@ namespace SpecializedConv.Generated
                             a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 54));
                             a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
-                            src = ref Unsafe.Add(ref src, 252);
+                            rowm2 = ref Unsafe.Add(ref rowm2, pitchm2);
+                            rowm1 = ref Unsafe.Add(ref rowm1, pitchm1);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            row2 = ref Unsafe.Add(ref row2, pitch2);
+                            w = ref Unsafe.Add(ref w, 9);
+                        }
+
+                        ref float dst = ref Unsafe.Add(ref destination, (k0 * 144) + (i0 * 12) + j0);
+                        a_0_0_0.StoreUnsafe(ref dst, 0);
+                        a_0_1_0.StoreUnsafe(ref dst, 12);
+                        a_0_2_0.StoreUnsafe(ref dst, 24);
+                        a_1_0_0.StoreUnsafe(ref dst, 144);
+                        a_1_1_0.StoreUnsafe(ref dst, 156);
+                        a_1_2_0.StoreUnsafe(ref dst, 168);
+                        a_2_0_0.StoreUnsafe(ref dst, 288);
+                        a_2_1_0.StoreUnsafe(ref dst, 300);
+                        a_2_2_0.StoreUnsafe(ref dst, 312);
+                        a_3_0_0.StoreUnsafe(ref dst, 432);
+                        a_3_1_0.StoreUnsafe(ref dst, 444);
+                        a_3_2_0.StoreUnsafe(ref dst, 456);
+                    }
+                    // Columns 4 … 11: loads past the row's start take the vector at it, moved.
+                    {
+                        int j0 = 4;
+                        // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at the bias.
+                        Vector256<float> bias_0 = Vector256.Create(Unsafe.Add(ref bias, k0 + 0));
+                        Vector256<float> a_0_0_0 = bias_0, a_0_1_0 = bias_0, a_0_2_0 = bias_0;
+                        Vector256<float> bias_1 = Vector256.Create(Unsafe.Add(ref bias, k0 + 1));
+                        Vector256<float> a_1_0_0 = bias_1, a_1_1_0 = bias_1, a_1_2_0 = bias_1;
+                        Vector256<float> bias_2 = Vector256.Create(Unsafe.Add(ref bias, k0 + 2));
+                        Vector256<float> a_2_0_0 = bias_2, a_2_1_0 = bias_2, a_2_2_0 = bias_2;
+                        Vector256<float> bias_3 = Vector256.Create(Unsafe.Add(ref bias, k0 + 3));
+                        Vector256<float> a_3_0_0 = bias_3, a_3_1_0 = bias_3, a_3_2_0 = bias_3;
+                        ref float rowm2 = ref inm2 ? ref Unsafe.Add(ref source, (ym2 * 10) + j0) : ref zeroRow;
+                        ref float rowm1 = ref inm1 ? ref Unsafe.Add(ref source, (ym1 * 10) + j0) : ref zeroRow;
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 10) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 10) + j0) : ref zeroRow;
+                        ref float row2 = ref in2 ? ref Unsafe.Add(ref source, (y2 * 10) + j0) : ref zeroRow;
+                        ref float w = ref Unsafe.Add(ref weights, k0 * 18);
+                        for (int c = 0; c < 2; c++)
+                        {
+                            Vector256<float> x_0_0, x_1_0, x_2_0, wk;
+                            // Kernel row 0: taps (0,0) … (0,2).
+                            x_0_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm2, 2));
+                            x_1_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm1, 2));
+                            x_2_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 2));
+                            wk = Vector256.Create(Unsafe.Add(ref w, 8));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 26));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 44));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 62));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm2, 2)), fromEnd1, keepTo1);
+                            x_1_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm1, 2)), fromEnd1, keepTo1);
+                            x_2_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 2)), fromEnd1, keepTo1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 7));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 25));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 43));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 61));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm2, 2)), fromEnd2, keepTo2);
+                            x_1_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm1, 2)), fromEnd2, keepTo2);
+                            x_2_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 2)), fromEnd2, keepTo2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 6));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 24));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 42));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 60));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            // Kernel row 1: taps (1,0) … (1,2).
+                            x_0_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm1, 2));
+                            x_1_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 2));
+                            x_2_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 2));
+                            wk = Vector256.Create(Unsafe.Add(ref w, 5));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 23));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 41));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 59));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm1, 2)), fromEnd1, keepTo1);
+                            x_1_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 2)), fromEnd1, keepTo1);
+                            x_2_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 2)), fromEnd1, keepTo1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 4));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 22));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 40));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 58));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref rowm1, 2)), fromEnd2, keepTo2);
+                            x_1_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 2)), fromEnd2, keepTo2);
+                            x_2_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 2)), fromEnd2, keepTo2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 3));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 21));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 39));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 57));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            // Kernel row 2: taps (2,0) … (2,2).
+                            x_0_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 2));
+                            x_1_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 2));
+                            x_2_0 = Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row2, 2));
+                            wk = Vector256.Create(Unsafe.Add(ref w, 2));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 20));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 38));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 56));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 2)), fromEnd1, keepTo1);
+                            x_1_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 2)), fromEnd1, keepTo1);
+                            x_2_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row2, 2)), fromEnd1, keepTo1);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 1));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 19));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 37));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 55));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            x_0_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row0, 2)), fromEnd2, keepTo2);
+                            x_1_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row1, 2)), fromEnd2, keepTo2);
+                            x_2_0 = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref Unsafe.Subtract(ref row2, 2)), fromEnd2, keepTo2);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 0));
+                            a_0_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_0_0_0); a_0_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_0_1_0); a_0_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_0_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 18));
+                            a_1_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_1_0_0); a_1_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_1_1_0); a_1_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_1_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 36));
+                            a_2_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_2_0_0); a_2_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_2_1_0); a_2_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_2_2_0);
+                            wk = Vector256.Create(Unsafe.Add(ref w, 54));
+                            a_3_0_0 = KernelSupport.MultiplyAdd(x_0_0, wk, a_3_0_0); a_3_1_0 = KernelSupport.MultiplyAdd(x_1_0, wk, a_3_1_0); a_3_2_0 = KernelSupport.MultiplyAdd(x_2_0, wk, a_3_2_0);
+                            rowm2 = ref Unsafe.Add(ref rowm2, pitchm2);
+                            rowm1 = ref Unsafe.Add(ref rowm1, pitchm1);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            row2 = ref Unsafe.Add(ref row2, pitch2);
                             w = ref Unsafe.Add(ref w, 9);
                         }
 
@@ -366,24 +532,39 @@ namespace SpecializedConv.Generated
         /// <remarks>
         /// Blocks of 2 output channel(s) × 6 row(s) × 8 columns: 12 Vector256 accumulators, 9 taps unrolled,
         /// a loop over the 4 source channel(s). Edge blocks overlap the previous block (recomputing identical values).
-        /// The last 4 row(s), rather than an overlapping block, take blocks of 2 output channel(s) × 4 row(s) × 8 columns (8 accumulators).
+        /// The last 4 row(s), rather than an overlapping block, take blocks of 2 output channel(s) × 4 row(s) × 8 columns (8 accumulators), in BackwardDataSampleTail.
+        /// The source is read where it lies: rows above or below it read a row of zeros, and in the column blocks at a row's ends
+        /// a vector reaching past the end is the end's vector moved by whole columns, those past the end zeroed.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardDataSample(ref float source, ref float weights, ref float destination)
         {
+            ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), 4);
             for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
                 int k0 = channelBlock * 2;
                 for (int rowBlock = 0; rowBlock < 1; rowBlock++)
                 {
                     int i0 = rowBlock * 6;
+                    // Source rows i0 … i0 + 7; outside the source, the zero row, which stays put.
+                    int y0 = i0, y1 = i0 + 1, y2 = i0 + 2, y3 = i0 + 3, y4 = i0 + 4, y5 = i0 + 5, y6 = i0 + 6, y7 = i0 + 7;
+                    bool in0 = (uint)y0 < 12, in1 = (uint)y1 < 12, in2 = (uint)y2 < 12, in3 = (uint)y3 < 12, in4 = (uint)y4 < 12, in5 = (uint)y5 < 12, in6 = (uint)y6 < 12, in7 = (uint)y7 < 12;
+                    int pitch0 = in0 ? 144 : 0, pitch1 = in1 ? 144 : 0, pitch2 = in2 ? 144 : 0, pitch3 = in3 ? 144 : 0, pitch4 = in4 ? 144 : 0, pitch5 = in5 ? 144 : 0, pitch6 = in6 ? 144 : 0, pitch7 = in7 ? 144 : 0;
+                    // Columns 0 … 9: every load inside the source's rows.
                     for (int columnBlock = 0; columnBlock < 2; columnBlock++)
                     {
                         int j0 = Math.Min(columnBlock * 8, 2);
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at zero.
                         Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero, a_0_4_0 = Vector256<float>.Zero, a_0_5_0 = Vector256<float>.Zero;
                         Vector256<float> a_1_0_0 = Vector256<float>.Zero, a_1_1_0 = Vector256<float>.Zero, a_1_2_0 = Vector256<float>.Zero, a_1_3_0 = Vector256<float>.Zero, a_1_4_0 = Vector256<float>.Zero, a_1_5_0 = Vector256<float>.Zero;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 12) + j0);
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 12) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 12) + j0) : ref zeroRow;
+                        ref float row2 = ref in2 ? ref Unsafe.Add(ref source, (y2 * 12) + j0) : ref zeroRow;
+                        ref float row3 = ref in3 ? ref Unsafe.Add(ref source, (y3 * 12) + j0) : ref zeroRow;
+                        ref float row4 = ref in4 ? ref Unsafe.Add(ref source, (y4 * 12) + j0) : ref zeroRow;
+                        ref float row5 = ref in5 ? ref Unsafe.Add(ref source, (y5 * 12) + j0) : ref zeroRow;
+                        ref float row6 = ref in6 ? ref Unsafe.Add(ref source, (y6 * 12) + j0) : ref zeroRow;
+                        ref float row7 = ref in7 ? ref Unsafe.Add(ref source, (y7 * 12) + j0) : ref zeroRow;
                         ref float w = ref Unsafe.Add(ref weights, k0 * 9);
                         for (int c = 0; c < 4; c++)
                         {
@@ -391,133 +572,140 @@ namespace SpecializedConv.Generated
                             // Kernel row 0: taps (0,0) … (0,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 17));
-                            x = Vector256.LoadUnsafe(ref src, 26);
+                            x = Vector256.LoadUnsafe(ref row2, 2);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 38);
+                            x = Vector256.LoadUnsafe(ref row3, 2);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 50);
+                            x = Vector256.LoadUnsafe(ref row4, 2);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 62);
+                            x = Vector256.LoadUnsafe(ref row5, 2);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
+                            x = Vector256.LoadUnsafe(ref row6, 2);
                             a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 86);
+                            x = Vector256.LoadUnsafe(ref row7, 2);
                             a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 16));
-                            x = Vector256.LoadUnsafe(ref src, 25);
+                            x = Vector256.LoadUnsafe(ref row2, 1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 37);
+                            x = Vector256.LoadUnsafe(ref row3, 1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 49);
+                            x = Vector256.LoadUnsafe(ref row4, 1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 61);
+                            x = Vector256.LoadUnsafe(ref row5, 1);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 73);
+                            x = Vector256.LoadUnsafe(ref row6, 1);
                             a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 85);
+                            x = Vector256.LoadUnsafe(ref row7, 1);
                             a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 15));
-                            x = Vector256.LoadUnsafe(ref src, 24);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 48);
+                            x = Vector256.LoadUnsafe(ref row4, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 60);
+                            x = Vector256.LoadUnsafe(ref row5, 0);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 72);
+                            x = Vector256.LoadUnsafe(ref row6, 0);
                             a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 84);
+                            x = Vector256.LoadUnsafe(ref row7, 0);
                             a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             // Kernel row 1: taps (1,0) … (1,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 14));
-                            x = Vector256.LoadUnsafe(ref src, 14);
+                            x = Vector256.LoadUnsafe(ref row1, 2);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 26);
+                            x = Vector256.LoadUnsafe(ref row2, 2);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 38);
+                            x = Vector256.LoadUnsafe(ref row3, 2);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 50);
+                            x = Vector256.LoadUnsafe(ref row4, 2);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 62);
+                            x = Vector256.LoadUnsafe(ref row5, 2);
                             a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 74);
+                            x = Vector256.LoadUnsafe(ref row6, 2);
                             a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 13));
-                            x = Vector256.LoadUnsafe(ref src, 13);
+                            x = Vector256.LoadUnsafe(ref row1, 1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 25);
+                            x = Vector256.LoadUnsafe(ref row2, 1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 37);
+                            x = Vector256.LoadUnsafe(ref row3, 1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 49);
+                            x = Vector256.LoadUnsafe(ref row4, 1);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 61);
+                            x = Vector256.LoadUnsafe(ref row5, 1);
                             a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 73);
+                            x = Vector256.LoadUnsafe(ref row6, 1);
                             a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 12));
-                            x = Vector256.LoadUnsafe(ref src, 12);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 24);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 48);
+                            x = Vector256.LoadUnsafe(ref row4, 0);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 60);
+                            x = Vector256.LoadUnsafe(ref row5, 0);
                             a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 72);
+                            x = Vector256.LoadUnsafe(ref row6, 0);
                             a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             // Kernel row 2: taps (2,0) … (2,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 11));
-                            x = Vector256.LoadUnsafe(ref src, 2);
+                            x = Vector256.LoadUnsafe(ref row0, 2);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 14);
+                            x = Vector256.LoadUnsafe(ref row1, 2);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 26);
+                            x = Vector256.LoadUnsafe(ref row2, 2);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 38);
+                            x = Vector256.LoadUnsafe(ref row3, 2);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 50);
+                            x = Vector256.LoadUnsafe(ref row4, 2);
                             a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 62);
+                            x = Vector256.LoadUnsafe(ref row5, 2);
                             a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 10));
-                            x = Vector256.LoadUnsafe(ref src, 1);
+                            x = Vector256.LoadUnsafe(ref row0, 1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 13);
+                            x = Vector256.LoadUnsafe(ref row1, 1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 25);
+                            x = Vector256.LoadUnsafe(ref row2, 1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 37);
+                            x = Vector256.LoadUnsafe(ref row3, 1);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 49);
+                            x = Vector256.LoadUnsafe(ref row4, 1);
                             a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 61);
+                            x = Vector256.LoadUnsafe(ref row5, 1);
                             a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 9));
-                            x = Vector256.LoadUnsafe(ref src, 0);
+                            x = Vector256.LoadUnsafe(ref row0, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 12);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 24);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            x = Vector256.LoadUnsafe(ref src, 48);
+                            x = Vector256.LoadUnsafe(ref row4, 0);
                             a_0_4_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_4_0); a_1_4_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_4_0);
-                            x = Vector256.LoadUnsafe(ref src, 60);
+                            x = Vector256.LoadUnsafe(ref row5, 0);
                             a_0_5_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_5_0); a_1_5_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_5_0);
-                            src = ref Unsafe.Add(ref src, 144);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            row2 = ref Unsafe.Add(ref row2, pitch2);
+                            row3 = ref Unsafe.Add(ref row3, pitch3);
+                            row4 = ref Unsafe.Add(ref row4, pitch4);
+                            row5 = ref Unsafe.Add(ref row5, pitch5);
+                            row6 = ref Unsafe.Add(ref row6, pitch6);
+                            row7 = ref Unsafe.Add(ref row7, pitch7);
                             w = ref Unsafe.Add(ref w, 18);
                         }
 
@@ -539,19 +727,39 @@ namespace SpecializedConv.Generated
             }
 
             // Rows 6 … 9.
+            BackwardDataSampleTail(ref source, ref weights, ref destination);
+        }
+
+        /// <summary>
+        /// Rows 6 … 9 of <see cref="BackwardDataSample"/>: blocks of 2 output channel(s) × 4 row(s) × 8 columns.
+        /// </summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private static void BackwardDataSampleTail(ref float source, ref float weights, ref float destination)
+        {
+            ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), 4);
             for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
                 int k0 = channelBlock * 2;
                 for (int rowBlock = 0; rowBlock < 1; rowBlock++)
                 {
                     int i0 = 6 + rowBlock * 4;
+                    // Source rows i0 … i0 + 5; outside the source, the zero row, which stays put.
+                    int y0 = i0, y1 = i0 + 1, y2 = i0 + 2, y3 = i0 + 3, y4 = i0 + 4, y5 = i0 + 5;
+                    bool in0 = (uint)y0 < 12, in1 = (uint)y1 < 12, in2 = (uint)y2 < 12, in3 = (uint)y3 < 12, in4 = (uint)y4 < 12, in5 = (uint)y5 < 12;
+                    int pitch0 = in0 ? 144 : 0, pitch1 = in1 ? 144 : 0, pitch2 = in2 ? 144 : 0, pitch3 = in3 ? 144 : 0, pitch4 = in4 ? 144 : 0, pitch5 = in5 ? 144 : 0;
+                    // Columns 0 … 9: every load inside the source's rows.
                     for (int columnBlock = 0; columnBlock < 2; columnBlock++)
                     {
                         int j0 = Math.Min(columnBlock * 8, 2);
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at zero.
                         Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero;
                         Vector256<float> a_1_0_0 = Vector256<float>.Zero, a_1_1_0 = Vector256<float>.Zero, a_1_2_0 = Vector256<float>.Zero, a_1_3_0 = Vector256<float>.Zero;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 12) + j0);
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 12) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 12) + j0) : ref zeroRow;
+                        ref float row2 = ref in2 ? ref Unsafe.Add(ref source, (y2 * 12) + j0) : ref zeroRow;
+                        ref float row3 = ref in3 ? ref Unsafe.Add(ref source, (y3 * 12) + j0) : ref zeroRow;
+                        ref float row4 = ref in4 ? ref Unsafe.Add(ref source, (y4 * 12) + j0) : ref zeroRow;
+                        ref float row5 = ref in5 ? ref Unsafe.Add(ref source, (y5 * 12) + j0) : ref zeroRow;
                         ref float w = ref Unsafe.Add(ref weights, k0 * 9);
                         for (int c = 0; c < 4; c++)
                         {
@@ -559,97 +767,102 @@ namespace SpecializedConv.Generated
                             // Kernel row 0: taps (0,0) … (0,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 17));
-                            x = Vector256.LoadUnsafe(ref src, 26);
+                            x = Vector256.LoadUnsafe(ref row2, 2);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 38);
+                            x = Vector256.LoadUnsafe(ref row3, 2);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 50);
+                            x = Vector256.LoadUnsafe(ref row4, 2);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 62);
+                            x = Vector256.LoadUnsafe(ref row5, 2);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 16));
-                            x = Vector256.LoadUnsafe(ref src, 25);
+                            x = Vector256.LoadUnsafe(ref row2, 1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 37);
+                            x = Vector256.LoadUnsafe(ref row3, 1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 49);
+                            x = Vector256.LoadUnsafe(ref row4, 1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 61);
+                            x = Vector256.LoadUnsafe(ref row5, 1);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 15));
-                            x = Vector256.LoadUnsafe(ref src, 24);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 48);
+                            x = Vector256.LoadUnsafe(ref row4, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 60);
+                            x = Vector256.LoadUnsafe(ref row5, 0);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             // Kernel row 1: taps (1,0) … (1,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 14));
-                            x = Vector256.LoadUnsafe(ref src, 14);
+                            x = Vector256.LoadUnsafe(ref row1, 2);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 26);
+                            x = Vector256.LoadUnsafe(ref row2, 2);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 38);
+                            x = Vector256.LoadUnsafe(ref row3, 2);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 50);
+                            x = Vector256.LoadUnsafe(ref row4, 2);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 13));
-                            x = Vector256.LoadUnsafe(ref src, 13);
+                            x = Vector256.LoadUnsafe(ref row1, 1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 25);
+                            x = Vector256.LoadUnsafe(ref row2, 1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 37);
+                            x = Vector256.LoadUnsafe(ref row3, 1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 49);
+                            x = Vector256.LoadUnsafe(ref row4, 1);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 12));
-                            x = Vector256.LoadUnsafe(ref src, 12);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 24);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 48);
+                            x = Vector256.LoadUnsafe(ref row4, 0);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             // Kernel row 2: taps (2,0) … (2,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 11));
-                            x = Vector256.LoadUnsafe(ref src, 2);
+                            x = Vector256.LoadUnsafe(ref row0, 2);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 14);
+                            x = Vector256.LoadUnsafe(ref row1, 2);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 26);
+                            x = Vector256.LoadUnsafe(ref row2, 2);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 38);
+                            x = Vector256.LoadUnsafe(ref row3, 2);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 10));
-                            x = Vector256.LoadUnsafe(ref src, 1);
+                            x = Vector256.LoadUnsafe(ref row0, 1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 13);
+                            x = Vector256.LoadUnsafe(ref row1, 1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 25);
+                            x = Vector256.LoadUnsafe(ref row2, 1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 37);
+                            x = Vector256.LoadUnsafe(ref row3, 1);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 9));
-                            x = Vector256.LoadUnsafe(ref src, 0);
+                            x = Vector256.LoadUnsafe(ref row0, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 12);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 24);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0);
-                            src = ref Unsafe.Add(ref src, 144);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            row2 = ref Unsafe.Add(ref row2, pitch2);
+                            row3 = ref Unsafe.Add(ref row3, pitch3);
+                            row4 = ref Unsafe.Add(ref row4, pitch4);
+                            row5 = ref Unsafe.Add(ref row5, pitch5);
                             w = ref Unsafe.Add(ref w, 18);
                         }
 

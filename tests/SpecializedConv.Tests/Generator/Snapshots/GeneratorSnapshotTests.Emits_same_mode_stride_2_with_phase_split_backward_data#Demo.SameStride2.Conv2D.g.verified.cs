@@ -122,21 +122,15 @@ namespace SpecializedConv.Generated
         private const int PackedInputChannelPitch = 306;
         private const int PackedInputLength = 918;
         // Only backward-weights packs the input: the forward pass reads it in place, two input columns an output column.
-        // Backward-data reads the output gradient with zero margins: row r·dilation back and column s·dilation back stay inside.
-        private const int PackedOutputGradRowOffset = 0;
-        private const int PackedOutputGradColumnOffset = 0;
-        private const int PackedOutputGradRowPitch = 9;
-        private const int PackedOutputGradChannelPitch = 81;
-        private const int PackedOutputGradLength = 648;
+        // Backward-data reads the output gradient in place; its stride phases go through a scratch buffer.
         private const int PhaseGradLength = 192;
         // Backward-weights reads the output gradient in place: its rows are whole vectors already.
 
-        // What the forward pass reads for kernel rows above or below the input: zeros, never written.
+        // What kernels reading their source in place read for rows above or below it: zeros, never written.
         private static readonly float[] s_zeroRow = new float[18];
 
         // Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.
         [ThreadStatic] private static float[]? t_packedInput;
-        [ThreadStatic] private static float[]? t_packedOutputGrad;
         [ThreadStatic] private static float[]? t_phaseGrad;
 
         public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output)
@@ -170,18 +164,16 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            float[] packed = KernelSupport.Scratch(ref t_packedOutputGrad, PackedOutputGradLength);
             float[] phaseGrad = KernelSupport.Scratch(ref t_phaseGrad, PhaseGradLength);
             for (int n = 0; n < batch; n++)
             {
-                KernelSupport.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), packed, OutChannels, OutHeight, OutWidth, PackedOutputGradRowOffset, PackedOutputGradColumnOffset, 1, PackedOutputGradChannelPitch, PackedOutputGradChannelPitch, PackedOutputGradRowPitch);
                 Span<float> sampleGrad = inputGrad.Slice(n * InputLength, InputLength);
                 // Input rows 1, 3, …: their even columns, then their odd ones, written out together.
-                BackwardDataPhase0_1(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));
-                BackwardDataPhase0_0(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad), ref Unsafe.Add(ref MemoryMarshal.GetReference(sampleGrad), 1 * InWidth));
+                BackwardDataPhase0_1(ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));
+                BackwardDataPhase0_0(ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad), ref Unsafe.Add(ref MemoryMarshal.GetReference(sampleGrad), 1 * InWidth));
                 // Input rows 0, 2, …: their even columns, then their odd ones, written out together.
-                BackwardDataPhase1_1(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));
-                BackwardDataPhase1_0(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad), ref Unsafe.Add(ref MemoryMarshal.GetReference(sampleGrad), 0 * InWidth));
+                BackwardDataPhase1_1(ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad));
+                BackwardDataPhase1_0(ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetArrayDataReference(phaseGrad), ref Unsafe.Add(ref MemoryMarshal.GetReference(sampleGrad), 0 * InWidth));
             }
         }
 
@@ -368,26 +360,40 @@ namespace SpecializedConv.Generated
         /// <remarks>
         /// Blocks of 3 output channel(s) × 4 row(s) × 8 columns: 12 Vector256 accumulators, 4 taps unrolled,
         /// a loop over the 8 source channel(s). Edge blocks write into padded rows.
+        /// The source is read where it lies: rows above or below it read a row of zeros, and in the column blocks at a row's ends
+        /// a vector reaching past the end is the end's vector moved by whole columns, those past the end zeroed.
         /// Each result vector is stored together with the even columns' vector from <paramref name="evenPhase"/>, interleaved,
         /// into two input rows' worth of columns of <paramref name="destination"/> (the input gradient from the phase's first row).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardDataPhase0_0(ref float source, ref float weights, ref float evenPhase, ref float destination)
         {
+            // A vector ending 1 column(s) past the row: lane l takes lane l + 1 of the row's last vector; lanes from 7 are zeroed.
+            Vector256<int> fromEnd1 = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 7);
+            Vector256<float> keepTo1 = Vector256.Create(-1, -1, -1, -1, -1, -1, -1, 0).AsSingle();
+            ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), 2);
             for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
                 int k0 = channelBlock * 3;
                 for (int rowBlock = 0; rowBlock < 2; rowBlock++)
                 {
                     int i0 = rowBlock * 4;
-                    for (int columnBlock = 0; columnBlock < 1; columnBlock++)
+                    // Source rows i0 … i0 + 4; outside the source, the zero row, which stays put.
+                    int y0 = i0, y1 = i0 + 1, y2 = i0 + 2, y3 = i0 + 3, y4 = i0 + 4;
+                    bool in0 = (uint)y0 < 8, in1 = (uint)y1 < 8, in2 = (uint)y2 < 8, in3 = (uint)y3 < 8, in4 = (uint)y4 < 8;
+                    int pitch0 = in0 ? 64 : 0, pitch1 = in1 ? 64 : 0, pitch2 = in2 ? 64 : 0, pitch3 = in3 ? 64 : 0, pitch4 = in4 ? 64 : 0;
+                    // Columns 0 … 7: loads past the row's start take the vector at it, moved.
                     {
-                        int j0 = columnBlock * 8;
+                        int j0 = 0;
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at zero.
                         Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero;
                         Vector256<float> a_1_0_0 = Vector256<float>.Zero, a_1_1_0 = Vector256<float>.Zero, a_1_2_0 = Vector256<float>.Zero, a_1_3_0 = Vector256<float>.Zero;
                         Vector256<float> a_2_0_0 = Vector256<float>.Zero, a_2_1_0 = Vector256<float>.Zero, a_2_2_0 = Vector256<float>.Zero, a_2_3_0 = Vector256<float>.Zero;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 9) + j0);
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 8) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 8) + j0) : ref zeroRow;
+                        ref float row2 = ref in2 ? ref Unsafe.Add(ref source, (y2 * 8) + j0) : ref zeroRow;
+                        ref float row3 = ref in3 ? ref Unsafe.Add(ref source, (y3 * 8) + j0) : ref zeroRow;
+                        ref float row4 = ref in4 ? ref Unsafe.Add(ref source, (y4 * 8) + j0) : ref zeroRow;
                         ref float w = ref Unsafe.Add(ref weights, k0 * 9);
                         for (int c = 0; c < 8; c++)
                         {
@@ -396,49 +402,53 @@ namespace SpecializedConv.Generated
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 0));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 9));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 18));
-                            x = Vector256.LoadUnsafe(ref src, 10);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 0), fromEnd1, keepTo1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 19);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row2, 0), fromEnd1, keepTo1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 28);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row3, 0), fromEnd1, keepTo1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 37);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row4, 0), fromEnd1, keepTo1);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 2));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 11));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 20));
-                            x = Vector256.LoadUnsafe(ref src, 9);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 18);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 27);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
+                            x = Vector256.LoadUnsafe(ref row4, 0);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             // Kernel row 2: taps (2,0) … (2,2).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 6));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 15));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 24));
-                            x = Vector256.LoadUnsafe(ref src, 1);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 0), fromEnd1, keepTo1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 10);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 0), fromEnd1, keepTo1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 19);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row2, 0), fromEnd1, keepTo1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 28);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row3, 0), fromEnd1, keepTo1);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 8));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 17));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 26));
-                            x = Vector256.LoadUnsafe(ref src, 0);
+                            x = Vector256.LoadUnsafe(ref row0, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 9);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 18);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 27);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
-                            src = ref Unsafe.Add(ref src, 81);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            row2 = ref Unsafe.Add(ref row2, pitch2);
+                            row3 = ref Unsafe.Add(ref row3, pitch3);
+                            row4 = ref Unsafe.Add(ref row4, pitch4);
                             w = ref Unsafe.Add(ref w, 27);
                         }
 
@@ -467,16 +477,24 @@ namespace SpecializedConv.Generated
         /// <remarks>
         /// Blocks of 3 output channel(s) × 4 row(s) × 8 columns: 12 Vector256 accumulators, 2 taps unrolled,
         /// a loop over the 8 source channel(s). Edge blocks write into padded rows.
+        /// The source is read where it lies: rows above or below it read a row of zeros, and in the column blocks at a row's ends
+        /// a vector reaching past the end is the end's vector moved by whole columns, those past the end zeroed.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardDataPhase0_1(ref float source, ref float weights, ref float destination)
         {
+            ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), 2);
             for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
                 int k0 = channelBlock * 3;
                 for (int rowBlock = 0; rowBlock < 2; rowBlock++)
                 {
                     int i0 = rowBlock * 4;
+                    // Source rows i0 … i0 + 4; outside the source, the zero row, which stays put.
+                    int y0 = i0, y1 = i0 + 1, y2 = i0 + 2, y3 = i0 + 3, y4 = i0 + 4;
+                    bool in0 = (uint)y0 < 8, in1 = (uint)y1 < 8, in2 = (uint)y2 < 8, in3 = (uint)y3 < 8, in4 = (uint)y4 < 8;
+                    int pitch0 = in0 ? 64 : 0, pitch1 = in1 ? 64 : 0, pitch2 = in2 ? 64 : 0, pitch3 = in3 ? 64 : 0, pitch4 = in4 ? 64 : 0;
+                    // Columns 0 … 7: every load inside the source's rows.
                     for (int columnBlock = 0; columnBlock < 1; columnBlock++)
                     {
                         int j0 = columnBlock * 8;
@@ -484,7 +502,11 @@ namespace SpecializedConv.Generated
                         Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero;
                         Vector256<float> a_1_0_0 = Vector256<float>.Zero, a_1_1_0 = Vector256<float>.Zero, a_1_2_0 = Vector256<float>.Zero, a_1_3_0 = Vector256<float>.Zero;
                         Vector256<float> a_2_0_0 = Vector256<float>.Zero, a_2_1_0 = Vector256<float>.Zero, a_2_2_0 = Vector256<float>.Zero, a_2_3_0 = Vector256<float>.Zero;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 9) + j0);
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 8) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 8) + j0) : ref zeroRow;
+                        ref float row2 = ref in2 ? ref Unsafe.Add(ref source, (y2 * 8) + j0) : ref zeroRow;
+                        ref float row3 = ref in3 ? ref Unsafe.Add(ref source, (y3 * 8) + j0) : ref zeroRow;
+                        ref float row4 = ref in4 ? ref Unsafe.Add(ref source, (y4 * 8) + j0) : ref zeroRow;
                         ref float w = ref Unsafe.Add(ref weights, k0 * 9);
                         for (int c = 0; c < 8; c++)
                         {
@@ -493,27 +515,31 @@ namespace SpecializedConv.Generated
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 1));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 10));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 19));
-                            x = Vector256.LoadUnsafe(ref src, 9);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 18);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 27);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 36);
+                            x = Vector256.LoadUnsafe(ref row4, 0);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             // Kernel row 2: taps (2,1) … (2,1).
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 7));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 16));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 25));
-                            x = Vector256.LoadUnsafe(ref src, 0);
+                            x = Vector256.LoadUnsafe(ref row0, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 9);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 18);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 27);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
-                            src = ref Unsafe.Add(ref src, 81);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            row2 = ref Unsafe.Add(ref row2, pitch2);
+                            row3 = ref Unsafe.Add(ref row3, pitch3);
+                            row4 = ref Unsafe.Add(ref row4, pitch4);
                             w = ref Unsafe.Add(ref w, 27);
                         }
 
@@ -541,26 +567,39 @@ namespace SpecializedConv.Generated
         /// <remarks>
         /// Blocks of 3 output channel(s) × 4 row(s) × 8 columns: 12 Vector256 accumulators, 2 taps unrolled,
         /// a loop over the 8 source channel(s). Edge blocks write into padded rows.
+        /// The source is read where it lies: rows above or below it read a row of zeros, and in the column blocks at a row's ends
+        /// a vector reaching past the end is the end's vector moved by whole columns, those past the end zeroed.
         /// Each result vector is stored together with the even columns' vector from <paramref name="evenPhase"/>, interleaved,
         /// into two input rows' worth of columns of <paramref name="destination"/> (the input gradient from the phase's first row).
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardDataPhase1_0(ref float source, ref float weights, ref float evenPhase, ref float destination)
         {
+            // A vector ending 1 column(s) past the row: lane l takes lane l + 1 of the row's last vector; lanes from 7 are zeroed.
+            Vector256<int> fromEnd1 = Vector256.Create(1, 2, 3, 4, 5, 6, 7, 7);
+            Vector256<float> keepTo1 = Vector256.Create(-1, -1, -1, -1, -1, -1, -1, 0).AsSingle();
+            ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), 2);
             for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
                 int k0 = channelBlock * 3;
                 for (int rowBlock = 0; rowBlock < 2; rowBlock++)
                 {
                     int i0 = rowBlock * 4;
-                    for (int columnBlock = 0; columnBlock < 1; columnBlock++)
+                    // Source rows i0 … i0 + 3; outside the source, the zero row, which stays put.
+                    int y0 = i0, y1 = i0 + 1, y2 = i0 + 2, y3 = i0 + 3;
+                    bool in0 = (uint)y0 < 8, in1 = (uint)y1 < 8, in2 = (uint)y2 < 8, in3 = (uint)y3 < 8;
+                    int pitch0 = in0 ? 64 : 0, pitch1 = in1 ? 64 : 0, pitch2 = in2 ? 64 : 0, pitch3 = in3 ? 64 : 0;
+                    // Columns 0 … 7: loads past the row's start take the vector at it, moved.
                     {
-                        int j0 = columnBlock * 8;
+                        int j0 = 0;
                         // Accumulator a_k_r_v: output channel k0+k, row i0+r, columns j0+8v … j0+8v+7; starts at zero.
                         Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero;
                         Vector256<float> a_1_0_0 = Vector256<float>.Zero, a_1_1_0 = Vector256<float>.Zero, a_1_2_0 = Vector256<float>.Zero, a_1_3_0 = Vector256<float>.Zero;
                         Vector256<float> a_2_0_0 = Vector256<float>.Zero, a_2_1_0 = Vector256<float>.Zero, a_2_2_0 = Vector256<float>.Zero, a_2_3_0 = Vector256<float>.Zero;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 9) + j0);
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 8) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 8) + j0) : ref zeroRow;
+                        ref float row2 = ref in2 ? ref Unsafe.Add(ref source, (y2 * 8) + j0) : ref zeroRow;
+                        ref float row3 = ref in3 ? ref Unsafe.Add(ref source, (y3 * 8) + j0) : ref zeroRow;
                         ref float w = ref Unsafe.Add(ref weights, k0 * 9);
                         for (int c = 0; c < 8; c++)
                         {
@@ -569,26 +608,29 @@ namespace SpecializedConv.Generated
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 3));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 12));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 21));
-                            x = Vector256.LoadUnsafe(ref src, 1);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row0, 0), fromEnd1, keepTo1);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 10);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row1, 0), fromEnd1, keepTo1);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 19);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row2, 0), fromEnd1, keepTo1);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 28);
+                            x = KernelSupport.ShiftColumns(Vector256.LoadUnsafe(ref row3, 0), fromEnd1, keepTo1);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 5));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 14));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 23));
-                            x = Vector256.LoadUnsafe(ref src, 0);
+                            x = Vector256.LoadUnsafe(ref row0, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 9);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 18);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 27);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
-                            src = ref Unsafe.Add(ref src, 81);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            row2 = ref Unsafe.Add(ref row2, pitch2);
+                            row3 = ref Unsafe.Add(ref row3, pitch3);
                             w = ref Unsafe.Add(ref w, 27);
                         }
 
@@ -617,16 +659,24 @@ namespace SpecializedConv.Generated
         /// <remarks>
         /// Blocks of 3 output channel(s) × 4 row(s) × 8 columns: 12 Vector256 accumulators, 1 taps unrolled,
         /// a loop over the 8 source channel(s). Edge blocks write into padded rows.
+        /// The source is read where it lies: rows above or below it read a row of zeros, and in the column blocks at a row's ends
+        /// a vector reaching past the end is the end's vector moved by whole columns, those past the end zeroed.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BackwardDataPhase1_1(ref float source, ref float weights, ref float destination)
         {
+            ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), 2);
             for (int channelBlock = 0; channelBlock < 1; channelBlock++)
             {
                 int k0 = channelBlock * 3;
                 for (int rowBlock = 0; rowBlock < 2; rowBlock++)
                 {
                     int i0 = rowBlock * 4;
+                    // Source rows i0 … i0 + 3; outside the source, the zero row, which stays put.
+                    int y0 = i0, y1 = i0 + 1, y2 = i0 + 2, y3 = i0 + 3;
+                    bool in0 = (uint)y0 < 8, in1 = (uint)y1 < 8, in2 = (uint)y2 < 8, in3 = (uint)y3 < 8;
+                    int pitch0 = in0 ? 64 : 0, pitch1 = in1 ? 64 : 0, pitch2 = in2 ? 64 : 0, pitch3 = in3 ? 64 : 0;
+                    // Columns 0 … 7: every load inside the source's rows.
                     for (int columnBlock = 0; columnBlock < 1; columnBlock++)
                     {
                         int j0 = columnBlock * 8;
@@ -634,7 +684,10 @@ namespace SpecializedConv.Generated
                         Vector256<float> a_0_0_0 = Vector256<float>.Zero, a_0_1_0 = Vector256<float>.Zero, a_0_2_0 = Vector256<float>.Zero, a_0_3_0 = Vector256<float>.Zero;
                         Vector256<float> a_1_0_0 = Vector256<float>.Zero, a_1_1_0 = Vector256<float>.Zero, a_1_2_0 = Vector256<float>.Zero, a_1_3_0 = Vector256<float>.Zero;
                         Vector256<float> a_2_0_0 = Vector256<float>.Zero, a_2_1_0 = Vector256<float>.Zero, a_2_2_0 = Vector256<float>.Zero, a_2_3_0 = Vector256<float>.Zero;
-                        ref float src = ref Unsafe.Add(ref source, (i0 * 9) + j0);
+                        ref float row0 = ref in0 ? ref Unsafe.Add(ref source, (y0 * 8) + j0) : ref zeroRow;
+                        ref float row1 = ref in1 ? ref Unsafe.Add(ref source, (y1 * 8) + j0) : ref zeroRow;
+                        ref float row2 = ref in2 ? ref Unsafe.Add(ref source, (y2 * 8) + j0) : ref zeroRow;
+                        ref float row3 = ref in3 ? ref Unsafe.Add(ref source, (y3 * 8) + j0) : ref zeroRow;
                         ref float w = ref Unsafe.Add(ref weights, k0 * 9);
                         for (int c = 0; c < 8; c++)
                         {
@@ -643,15 +696,18 @@ namespace SpecializedConv.Generated
                             w_0 = Vector256.Create(Unsafe.Add(ref w, 4));
                             w_1 = Vector256.Create(Unsafe.Add(ref w, 13));
                             w_2 = Vector256.Create(Unsafe.Add(ref w, 22));
-                            x = Vector256.LoadUnsafe(ref src, 0);
+                            x = Vector256.LoadUnsafe(ref row0, 0);
                             a_0_0_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_0_0); a_1_0_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_0_0); a_2_0_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_0_0);
-                            x = Vector256.LoadUnsafe(ref src, 9);
+                            x = Vector256.LoadUnsafe(ref row1, 0);
                             a_0_1_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_1_0); a_1_1_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_1_0); a_2_1_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_1_0);
-                            x = Vector256.LoadUnsafe(ref src, 18);
+                            x = Vector256.LoadUnsafe(ref row2, 0);
                             a_0_2_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_2_0); a_1_2_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_2_0); a_2_2_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_2_0);
-                            x = Vector256.LoadUnsafe(ref src, 27);
+                            x = Vector256.LoadUnsafe(ref row3, 0);
                             a_0_3_0 = KernelSupport.MultiplyAdd(x, w_0, a_0_3_0); a_1_3_0 = KernelSupport.MultiplyAdd(x, w_1, a_1_3_0); a_2_3_0 = KernelSupport.MultiplyAdd(x, w_2, a_2_3_0);
-                            src = ref Unsafe.Add(ref src, 81);
+                            row0 = ref Unsafe.Add(ref row0, pitch0);
+                            row1 = ref Unsafe.Add(ref row1, pitch1);
+                            row2 = ref Unsafe.Add(ref row2, pitch2);
+                            row3 = ref Unsafe.Add(ref row3, pitch3);
                             w = ref Unsafe.Add(ref w, 27);
                         }
 
