@@ -20,7 +20,7 @@ public sealed class JitEventsCollection;
 /// (the planner's caps on FMA statements a method come from three such cases). A call that was not inlined needs the
 /// method compiled on its own, so this test runs every pass of layers at and near those caps while listening to the
 /// runtime's JIT events: the kernels' own compilations must be seen, and no compilation of MultiplyAdd, nor of the column
-/// helpers the stride-2 forward calls for every tap. (A method is
+/// helpers that kernels reading in place call for every tap. (A method is
 /// compiled once a process: had a kernel of an earlier test failed to inline it, this test would not see it again. Raising
 /// either cap, MaxInlinedMultiplyAdds to 1000 or MaxTailedMultiplyAdds to 2000, fails it.)
 /// </summary>
@@ -36,6 +36,7 @@ public sealed class KernelInliningTests
         ("11x11 stride 4: kernel rows in a loop, two channel-lane vectors", new(3, 67, 67, 32, 11, 11, stride: 4)),
         ("5x5 pad 2, 32 to 64 channels", new(32, 16, 16, 64, 5, 5, padding: 2)),
         ("5x5 stride 2 pad 1: forward read in place, two loop nests at the cap (600)", new(8, 32, 32, 24, 5, 5, stride: 2, padding: 1)),
+        ("5x5 pad 2, 16 columns: stride-1 forward read in place, two edge blocks at the cap (600), a row tail of its own", new(8, 16, 16, 8, 5, 5, padding: 2)),
     };
 
     [Fact]
@@ -85,7 +86,7 @@ public sealed class KernelInliningTests
 
         public ConcurrentBag<string> Kernels { get; } = new();
 
-        /// <summary>MultiplyAdd and the helpers a stride-2 forward calls for every tap.</summary>
+        /// <summary>MultiplyAdd and the helpers that in-place kernels call for every tap (stride-2 columns, edge moves).</summary>
         private static readonly string[] InnerLoopHelpers =
         {
             nameof(KernelSupport.MultiplyAdd), nameof(KernelSupport.EvenColumns), nameof(KernelSupport.OddColumns), nameof(KernelSupport.ShiftColumns),

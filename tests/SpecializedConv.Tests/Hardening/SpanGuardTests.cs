@@ -7,7 +7,10 @@ using Xunit;
 
 namespace SpecializedConv.Tests.Hardening;
 
-/// <summary>Stride 1 with explicit padding: the packed input has margins on every side.</summary>
+/// <summary>
+/// Stride 1 with explicit padding: backward-weights packs the input with margins on every side; the forward pass and
+/// backward-data read their sources in place, 10 columns in two blocks that each reach past one end of a row.
+/// </summary>
 [Conv2D(2, 9, 10, 3, 3, Padding = 1)]
 public partial class GuardPaddedLayer;
 
@@ -15,11 +18,14 @@ public partial class GuardPaddedLayer;
 [Conv2D(2, 11, 21, 3, 3, Stride = 2)]
 public partial class GuardStride2Layer;
 
-/// <summary>Stride 2 with padding, 8 output channels: the forward reads the input in place, the first column block shifted.</summary>
+/// <summary>
+/// Stride 2 with padding, 8 output channels: the forward reads the input in place, the first column block shifted, and so
+/// do backward-data's phases the output gradient.
+/// </summary>
 [Conv2D(2, 9, 32, 8, 3, 3, Stride = 2, Padding = 1)]
 public partial class GuardStride2InPlaceLayer;
 
-/// <summary>Full convolution with dilation: the largest padding, flipped taps.</summary>
+/// <summary>Full convolution with dilation: the largest padding, flipped taps; forward and backward-data read in place.</summary>
 [Conv2D(2, 7, 9, 2, 3, 2, Mode = ConvMode.Full, Kind = ConvKind.Convolution, Dilation = 2)]
 public partial class GuardFullDilatedLayer;
 
