@@ -2,6 +2,9 @@
 //
 // Build:  g++ -O2 -std=c++17 conv_bench.cpp -ldnnl -o /tmp/onednn_conv_bench
 // Run:    OMP_NUM_THREADS=1 /tmp/onednn_conv_bench [S1,S2,...]     (see run.sh)
+// Library: g++ -O2 -std=c++17 -shared -fPIC -DCONV_BENCH_LIBRARY conv_bench.cpp -ldnnl -o /tmp/libconvbench.so, which
+//          has no main but a C API (conv_bench_create / _execute / _describe / _destroy) for the benchmarks'
+//          --interleaved mode, which alternates oneDNN's calls with the generated layers' (see ../interleaved.sh).
 //
 // For every (shape, pass) four variants are built: memory format `any` (oneDNN picks its layouts, usually blocked)
 // or plain nchw/oihw/nchw, times algorithm convolution_direct or convolution_auto. Each primitive is created once,
@@ -400,6 +403,78 @@ static void measure(std::vector<Variant *> &vs, stream &strm) {
     }
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Library build (-DCONV_BENCH_LIBRARY -shared -fPIC): the fastest variant of one (shape, pass) as a handle that another
+// process's benchmark can call one execution at a time, interleaved with its own calls (see the benchmarks'
+// --interleaved mode). No main.
+
+extern "C" {
+
+struct ConvBenchHandle {
+    Variant variant;
+    std::string description;
+};
+
+static engine &library_engine() {
+    static engine eng(engine::kind::cpu, 0);
+    return eng;
+}
+
+static stream &library_stream() {
+    static stream strm(library_engine());
+    return strm;
+}
+
+// Builds and checks the four variants of shape `shape_index` (0 = S1 … 5 = S6) and pass `pass` (0 forward, 1
+// backward-data, 2 backward-weights), times them as the standalone program does and keeps the one with the lowest
+// median. Returns null when the index is out of range or no variant matched the naive reference.
+void *conv_bench_create(int shape_index, int pass) {
+    if (shape_index < 0 || shape_index >= (int)(sizeof(kShapes) / sizeof(kShapes[0])) || pass < 0 || pass > 2)
+        return nullptr;
+    const Shape &s = kShapes[shape_index];
+    std::mt19937 rng(12345);
+    std::uniform_real_distribution<float> u(-1.f, 1.f);
+    Data d;
+    auto fill = [&](std::vector<float> &v, size_t n) {
+        v.resize(n);
+        for (auto &x : v) x = u(rng);
+    };
+    fill(d.src, (size_t)s.N * s.C * s.H * s.W);
+    fill(d.w, (size_t)s.K * s.C * s.R * s.S);
+    fill(d.b, s.K);
+    fill(d.ddst, (size_t)s.N * s.K * s.Ho() * s.Wo());
+    std::vector<Variant> vs(4);
+    std::vector<Variant *> timed;
+    int i = 0;
+    for (bool any : {true, false})
+        for (algorithm alg : {algorithm::convolution_direct, algorithm::convolution_auto}) {
+            Variant &v = vs[i++];
+            if (build_variant(v, s, (Pass)pass, any, alg, library_engine(), library_stream(), d) && v.ok)
+                timed.push_back(&v);
+        }
+    if (timed.empty()) return nullptr;
+    measure(timed, library_stream());
+    Variant *best = *std::min_element(
+            timed.begin(), timed.end(), [](const Variant *a, const Variant *b) { return a->median() < b->median(); });
+    auto *h = new ConvBenchHandle{*best, ""};
+    h->description = best->name + " " + best->impl + ", " + isa_name(get_effective_cpu_isa());
+    return h;
+}
+
+// One execution of the handle's primitive, waited for.
+void conv_bench_execute(void *handle) {
+    auto *h = static_cast<ConvBenchHandle *>(handle);
+    h->variant.prim.execute(library_stream(), h->variant.args);
+    library_stream().wait();
+}
+
+// "any/direct jit:avx2, AVX2": the variant, oneDNN's implementation and the effective ISA.
+const char *conv_bench_describe(void *handle) { return static_cast<ConvBenchHandle *>(handle)->description.c_str(); }
+
+void conv_bench_destroy(void *handle) { delete static_cast<ConvBenchHandle *>(handle); }
+}
+
+#ifndef CONV_BENCH_LIBRARY
 int main(int argc, char **argv) {
     // Arguments: [--check] [S1,S2,...]. --check builds and verifies every variant, prints its implementation and
     // layouts, and times nothing (for ONEDNN_VERBOSE runs).
@@ -532,3 +607,4 @@ int main(int argc, char **argv) {
     if (failed) std::fprintf(stderr, "some variants did not match the naive reference (see MISMATCH above)\n");
     return failed ? 1 : 0;
 }
+#endif

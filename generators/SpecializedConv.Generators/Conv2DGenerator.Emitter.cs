@@ -804,19 +804,19 @@ public sealed partial class Conv2DGenerator
                             w.Line($"int j0 = {interiorStart};");
                             EmitBlockBody(w, k, b, interleave, partialStore: false, edgeStart: null);
                         }
-                            }
-
-                            continue;
-                        }
-
-                        int j0 = Planner.ColumnBlockStart(k, b, block);
-                        w.Line($"// Columns {j0} … {j0 + b.BlockColumns - 1}: loads past the row's {(block < leading ? "start" : "end")} take the vector at it, moved.");
-                        using (w.OpenBare())
-                        {
-                            w.Line($"int j0 = {j0};");
-                            EmitBlockBody(w, k, b, interleave, partialStore: false, edgeStart: j0);
-                        }
                     }
+
+                    continue;
+                }
+
+                int j0 = Planner.ColumnBlockStart(k, b, block);
+                w.Line($"// Columns {j0} … {j0 + b.BlockColumns - 1}: loads past the row's {(block < leading ? "start" : "end")} take the vector at it, moved.");
+                using (w.OpenBare())
+                {
+                    w.Line($"int j0 = {j0};");
+                    EmitBlockBody(w, k, b, interleave, partialStore: false, edgeStart: j0);
+                }
+            }
         }
 
         /// <summary>
@@ -857,7 +857,7 @@ public sealed partial class Conv2DGenerator
                 int rowStride = k.RowStep * k.SourceRowPitch;
                 if (inPlace is not null)
                 {
-                    EmitTaps(w, k, b, (tap, rr, jj) => InPlaceLoad(k, inPlace, tap, rr, jj, edgeStart), "w");
+                    EmitTaps(w, k, b, (tap, rr, jj) => InPlaceLoad(inPlace, tap, rr, jj, edgeStart), "w");
                     foreach (int t in SourceRows(inPlace, rb))
                     {
                         w.Line($"row{RowName(t)} = ref Unsafe.Add(ref row{RowName(t)}, pitch{RowName(t)});");
@@ -946,28 +946,21 @@ public sealed partial class Conv2DGenerator
         /// reference; in an edge block (<paramref name="edgeStart"/> = j0), past the row's start the row's first vector moved
         /// right, past its end the last vector moved left, and zero wholly outside.
         /// </summary>
-        private static string InPlaceLoad(BlockKernelPlan k, InPlaceSource p, int tap, int rr, int jj, int? edgeStart)
+        private static string InPlaceLoad(InPlaceSource p, int tap, int rr, int jj, int? edgeStart)
         {
             SourceOffset o = p.Offsets[tap];
             string row = $"row{RowName(rr + o.Row)}";
             int offset = (jj * Blocking.Lanes) + o.Column;
             if (edgeStart is int j0)
             {
-                int column = j0 + offset;
-                if (column <= -Blocking.Lanes || column >= p.Width)
+                switch (EdgeMove(j0 + offset, p.Width))
                 {
-                    return "Vector256<float>.Zero";
-                }
-
-                if (column < 0)
-                {
-                    return $"{Support}.ShiftColumns({LoadAt(row, -j0)}, fromStart{-column}, keepFrom{-column})";
-                }
-
-                if (column + Blocking.Lanes > p.Width)
-                {
-                    int m = column + Blocking.Lanes - p.Width;
-                    return $"{Support}.ShiftColumns({LoadAt(row, p.Width - Blocking.Lanes - j0)}, fromEnd{m}, keepTo{m})";
+                    case (true, _, _):
+                        return "Vector256<float>.Zero";
+                    case (_, int m, _) when m > 0:
+                        return $"{Support}.ShiftColumns({LoadAt(row, -j0)}, fromStart{m}, keepFrom{m})";
+                    case (_, _, int m) when m > 0:
+                        return $"{Support}.ShiftColumns({LoadAt(row, p.Width - Blocking.Lanes - j0)}, fromEnd{m}, keepTo{m})";
                 }
             }
 
@@ -977,41 +970,35 @@ public sealed partial class Conv2DGenerator
                 at >= 0 ? $"Vector256.LoadUnsafe(ref {reference}, {at})" : $"Vector256.LoadUnsafe(ref Unsafe.Subtract(ref {reference}, {-at}))";
         }
 
+        /// <summary>
+        /// How the vector of source columns <paramref name="column"/> … column + 7 of a row <paramref name="width"/> wide is
+        /// made: wholly outside the row, zero; starting m columns before it, its first vector moved right by m; ending m columns
+        /// past it, its last vector moved left by m; otherwise (0, 0) a plain load.
+        /// </summary>
+        private static (bool Zero, int FromStart, int FromEnd) EdgeMove(int column, int width) =>
+            column <= -Blocking.Lanes || column >= width ? (true, 0, 0)
+            : column < 0 ? (false, -column, 0)
+            : column + Blocking.Lanes > width ? (false, 0, column + Blocking.Lanes - width)
+            : (false, 0, 0);
+
         /// <summary>The lane moves an in-place kernel's edge blocks use, as constants at the top of the method.</summary>
         private static void EmitEdgeMoves(IndentedWriter w, BlockKernelPlan k, Blocking b, InPlaceSource p)
         {
             (int leading, int trailing) = EdgeBlockCounts(k, b);
             int blocks = Ceiling(k.OutColumns, b.BlockColumns);
-            var starts = new SortedSet<int>();
-            var ends = new SortedSet<int>();
-            foreach (int block in Range(leading).Concat(Range(trailing).Select(t => blocks - 1 - t)))
-            {
-                int j0 = Planner.ColumnBlockStart(k, b, block);
-                foreach (int jj in Range(b.VectorBlock))
-                {
-                    foreach (SourceOffset o in p.Offsets)
-                    {
-                        int column = j0 + (jj * Blocking.Lanes) + o.Column;
-                        if (column > -Blocking.Lanes && column < 0)
-                        {
-                            starts.Add(-column);
-                        }
-                        else if (column < p.Width && column + Blocking.Lanes > p.Width)
-                        {
-                            ends.Add(column + Blocking.Lanes - p.Width);
-                        }
-                    }
-                }
-            }
-
-            foreach (int m in starts)
+            var moves = Range(leading).Concat(Range(trailing).Select(t => blocks - 1 - t))
+                .SelectMany(block => Range(b.VectorBlock).SelectMany(jj => p.Offsets.Select(o => Planner.ColumnBlockStart(k, b, block) + (jj * Blocking.Lanes) + o.Column)))
+                .Select(column => EdgeMove(column, p.Width))
+                .Where(move => !move.Zero)
+                .ToList();
+            foreach (int m in moves.Select(move => move.FromStart).Where(m => m > 0).Distinct().OrderBy(m => m))
             {
                 w.Line($"// A vector starting {m} column(s) before the row: lane l takes lane l − {m} of the row's first vector; lanes before {m} are zeroed.");
                 w.Line($"Vector256<int> fromStart{m} = Vector256.Create({string.Join(", ", Range(Blocking.Lanes).Select(l => Math.Max(0, l - m)))});");
                 w.Line($"Vector256<float> keepFrom{m} = Vector256.Create({string.Join(", ", Range(Blocking.Lanes).Select(l => l < m ? "0" : "-1"))}).AsSingle();");
             }
 
-            foreach (int m in ends)
+            foreach (int m in moves.Select(move => move.FromEnd).Where(m => m > 0).Distinct().OrderBy(m => m))
             {
                 w.Line($"// A vector ending {m} column(s) past the row: lane l takes lane l + {m} of the row's last vector; lanes from {Blocking.Lanes - m} are zeroed.");
                 w.Line($"Vector256<int> fromEnd{m} = Vector256.Create({string.Join(", ", Range(Blocking.Lanes).Select(l => Math.Min(Blocking.Lanes - 1, l + m)))});");

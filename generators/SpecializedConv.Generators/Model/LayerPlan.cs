@@ -24,9 +24,10 @@ internal sealed record Blocking(int ChannelBlock, int RowBlock, int VectorBlock)
 }
 
 /// <summary>
-/// A register-blocked direct convolution over a packed source: for each block of output channels, rows and
-/// column vectors, accumulators start at the bias (or zero), take one FMA per tap, source channel and accumulator,
-/// and are stored once. Forward and every backward-data phase are instances of it.
+/// A register-blocked direct convolution over a packed source (or, with <paramref name="InPlace"/>, the source where it
+/// lies): for each block of output channels, rows and column vectors, accumulators start at the bias (or zero), take one
+/// FMA per tap, source channel and accumulator, and are stored once. Forward and every backward-data phase are instances
+/// of it.
 /// </summary>
 /// <param name="PaddedDestination">Destination rows are padded to whole blocks, so blocks never overlap or store partially.</param>
 /// <param name="RowStep">Source rows advanced per output row (the stride in the forward pass).</param>
@@ -34,6 +35,7 @@ internal sealed record Blocking(int ChannelBlock, int RowBlock, int VectorBlock)
 /// <param name="TapRows">Set for large kernels: a loop over the kernel rows with only one row's taps unrolled.</param>
 /// <param name="RowTail">Set when the last OutRows mod RowBlock rows take a blocking of their own instead of an
 /// overlapping block of the main one.</param>
+/// <param name="InPlace">Set when the kernel reads its source where it lies rather than a packed copy.</param>
 internal sealed record BlockKernelPlan(
     string MethodName,
     string Summary,
@@ -232,7 +234,7 @@ internal sealed record StrideTwoForwardPlan(int ChannelBlock, bool EdgeBlock, in
 
 /// <summary>
 /// Everything the Emitter needs to write one layer. Forward runs <paramref name="StrideTwoForward"/> when there is one,
-/// and <paramref name="Forward"/> over the packed input otherwise. Backward-data runs <paramref name="TransposedBackwardData"/>
+/// and <paramref name="Forward"/> otherwise (over the packed input, or over the input itself when it reads in place). Backward-data runs <paramref name="TransposedBackwardData"/>
 /// when the planner chose it (stride 1, where it does less work), and the phases of <paramref name="BackwardData"/> otherwise;
 /// backward-weights runs <paramref name="ChannelLanesWeights"/> when there is one (K a multiple of eight, planes larger
 /// than L1 holds), and <paramref name="BackwardWeights"/> otherwise.
