@@ -360,6 +360,37 @@ static bool build_variant(Variant &v, const Shape &s, Pass pass, bool any_layout
     }
 }
 
+// The inputs every variant of a shape is checked and timed with: uniform in [-1, 1), fixed seed.
+static Data random_data(const Shape &s) {
+    std::mt19937 rng(12345);
+    std::uniform_real_distribution<float> u(-1.f, 1.f);
+    Data d;
+    auto fill = [&](std::vector<float> &v, size_t n) {
+        v.resize(n);
+        for (auto &x : v) x = u(rng);
+    };
+    fill(d.src, (size_t)s.N * s.C * s.H * s.W);
+    fill(d.w, (size_t)s.K * s.C * s.R * s.S);
+    fill(d.b, s.K);
+    fill(d.ddst, (size_t)s.N * s.K * s.Ho() * s.Wo());
+    return d;
+}
+
+// Builds the four variants (layout any or plain × algorithm direct or auto) into `vs`; returns those that matched the
+// naive reference. `failed` is set when a variant that exists gave a wrong result.
+static std::vector<Variant *> build_variants(std::vector<Variant> &vs, const Shape &s, Pass pass, const engine &eng,
+        stream &strm, const Data &d, bool &failed) {
+    std::vector<Variant *> checked;
+    int i = 0;
+    for (bool any : {true, false})
+        for (algorithm alg : {algorithm::convolution_direct, algorithm::convolution_auto}) {
+            Variant &v = vs[i++];
+            if (build_variant(v, s, pass, any, alg, eng, strm, d) && v.ok) checked.push_back(&v);
+            if (!v.ok && v.impl.rfind("(not", 0) != 0) failed = true;
+        }
+    return checked;
+}
+
 static double run_batch(Variant &v, stream &strm, long calls) {
     auto t0 = clk::now();
     for (long i = 0; i < calls; ++i) {
@@ -432,26 +463,10 @@ void *conv_bench_create(int shape_index, int pass) {
     if (shape_index < 0 || shape_index >= (int)(sizeof(kShapes) / sizeof(kShapes[0])) || pass < 0 || pass > 2)
         return nullptr;
     const Shape &s = kShapes[shape_index];
-    std::mt19937 rng(12345);
-    std::uniform_real_distribution<float> u(-1.f, 1.f);
-    Data d;
-    auto fill = [&](std::vector<float> &v, size_t n) {
-        v.resize(n);
-        for (auto &x : v) x = u(rng);
-    };
-    fill(d.src, (size_t)s.N * s.C * s.H * s.W);
-    fill(d.w, (size_t)s.K * s.C * s.R * s.S);
-    fill(d.b, s.K);
-    fill(d.ddst, (size_t)s.N * s.K * s.Ho() * s.Wo());
+    Data d = random_data(s);
     std::vector<Variant> vs(4);
-    std::vector<Variant *> timed;
-    int i = 0;
-    for (bool any : {true, false})
-        for (algorithm alg : {algorithm::convolution_direct, algorithm::convolution_auto}) {
-            Variant &v = vs[i++];
-            if (build_variant(v, s, (Pass)pass, any, alg, library_engine(), library_stream(), d) && v.ok)
-                timed.push_back(&v);
-        }
+    bool failed = false;
+    std::vector<Variant *> timed = build_variants(vs, s, (Pass)pass, library_engine(), library_stream(), d, failed);
     if (timed.empty()) return nullptr;
     measure(timed, library_stream());
     Variant *best = *std::min_element(
@@ -536,28 +551,11 @@ int main(int argc, char **argv) {
 
     for (const Shape &s : kShapes) {
         if (!selected(s.id)) continue;
-        std::mt19937 rng(12345);
-        std::uniform_real_distribution<float> u(-1.f, 1.f);
-        Data d;
-        auto fill = [&](std::vector<float> &v, size_t n) {
-            v.resize(n);
-            for (auto &x : v) x = u(rng);
-        };
-        fill(d.src, (size_t)s.N * s.C * s.H * s.W);
-        fill(d.w, (size_t)s.K * s.C * s.R * s.S);
-        fill(d.b, s.K);
-        fill(d.ddst, (size_t)s.N * s.K * s.Ho() * s.Wo());
+        Data d = random_data(s);
 
         for (Pass pass : {Pass::forward, Pass::backward_data, Pass::backward_weights}) {
             std::vector<Variant> vs(4);
-            std::vector<Variant *> timed;
-            int i = 0;
-            for (bool any : {true, false})
-                for (algorithm alg : {algorithm::convolution_direct, algorithm::convolution_auto}) {
-                    Variant &v = vs[i++];
-                    if (build_variant(v, s, pass, any, alg, eng, strm, d) && v.ok) timed.push_back(&v);
-                    if (!v.ok && v.impl.rfind("(not", 0) != 0) failed = true;
-                }
+            std::vector<Variant *> timed = build_variants(vs, s, pass, eng, strm, d, failed);
             if (check_only) {
                 for (Variant &v : vs)
                     std::printf("| %s | %s | %s | %s | %s | %.1e | %s |\n", s.id, pass_name(pass), v.name.c_str(),
