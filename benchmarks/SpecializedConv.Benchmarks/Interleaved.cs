@@ -38,8 +38,8 @@ internal static class Interleaved
 
         NativeLibrary.SetDllImportResolver(typeof(Interleaved).Assembly, (name, _, _) => name == LibraryName ? NativeLibrary.Load(library) : IntPtr.Zero);
         string[] shapes = (args.Length > 0 ? args[0] : "S1,S2,S3,S4,S5,S6").Split(',', StringSplitOptions.RemoveEmptyEntries);
-        int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 20;
-        if (rounds < 2 || shapes.Any(s => Passes(s) is null))
+        int rounds = 20;
+        if ((args.Length > 1 && !int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out rounds)) || rounds < 2 || shapes.Any(s => Passes(s) is null))
         {
             Console.Error.WriteLine("error: usage --interleaved [S1,…,S6] [rounds ≥ 2]");
             return 2;
