@@ -57,9 +57,7 @@ public sealed class InPlaceBlockKernelTests
     {
         (GeneratedLayer layer, string source) = Layers[name];
         (_, _, bool forward, bool? data) = Shapes.Single(s => s.Name == name);
-        Assert.Equal(
-            (forward, data),
-            (source.Contains(ForwardInPlace, StringComparison.Ordinal), DataInPlace.Any(marker => source.Contains(marker, StringComparison.Ordinal)) ? true : source.Contains(TransposedMarker, StringComparison.Ordinal) ? null : false));
+        Assert.Equal((forward, data), (source.Contains(ForwardInPlace, StringComparison.Ordinal), DataReadsInPlace(source)));
         if (forward)
         {
             Assert.Contains("ForwardSample(ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength))", source, StringComparison.Ordinal);
@@ -72,6 +70,12 @@ public sealed class InPlaceBlockKernelTests
 
         NumericAssert.AssertPassesMatchReference(layer, new Random(20261205 + name.Length), batch: 2, name);
     }
+
+    /// <summary>Whether backward-data reads the output gradient in place; null where it takes the transposed form.</summary>
+    private static bool? DataReadsInPlace(string source) =>
+        DataInPlace.Any(marker => source.Contains(marker, StringComparison.Ordinal)) ? true
+        : source.Contains(TransposedMarker, StringComparison.Ordinal) ? null
+        : false;
 
     [Fact]
     public void Edge_moves_shift_lanes_toward_the_row_and_zero_the_ones_past_its_end()
