@@ -211,27 +211,29 @@ public sealed partial class Conv2DGenerator
 
             bool transposed = plan.TransposedBackwardData is not null;
             bool gradientPacked = !transposed && !plan.BackwardData.ReadsInPlace;
-            if (!transposed && !gradientPacked && plan.BackwardData.ScratchLength > 0)
+            if (!transposed)
             {
-                w.Line("// Backward-data reads the output gradient in place; its stride phases go through a scratch buffer.");
-                Private(w, "PhaseGradLength", plan.BackwardData.ScratchLength);
-            }
-            else if (!transposed && !gradientPacked)
-            {
-                w.Line("// Backward-data reads the output gradient in place.");
-            }
-            else if (!transposed)
-            {
-                PackPlan grad = plan.BackwardData.OutputGradPack;
-                w.Line("// Backward-data reads the output gradient with zero margins: row r·dilation back and column s·dilation back stay inside.");
-                Private(w, "PackedOutputGradRowOffset", grad.PadTop);
-                Private(w, "PackedOutputGradColumnOffset", grad.PadLeft);
-                Private(w, "PackedOutputGradRowPitch", grad.RowPitch);
-                Private(w, "PackedOutputGradChannelPitch", grad.ChannelPitch);
-                Private(w, "PackedOutputGradLength", grad.Length);
-                if (plan.BackwardData.ScratchLength > 0)
+                int scratch = plan.BackwardData.ScratchLength;
+                if (gradientPacked)
                 {
-                    Private(w, "PhaseGradLength", plan.BackwardData.ScratchLength);
+                    PackPlan grad = plan.BackwardData.OutputGradPack;
+                    w.Line("// Backward-data reads the output gradient with zero margins: row r·dilation back and column s·dilation back stay inside.");
+                    Private(w, "PackedOutputGradRowOffset", grad.PadTop);
+                    Private(w, "PackedOutputGradColumnOffset", grad.PadLeft);
+                    Private(w, "PackedOutputGradRowPitch", grad.RowPitch);
+                    Private(w, "PackedOutputGradChannelPitch", grad.ChannelPitch);
+                    Private(w, "PackedOutputGradLength", grad.Length);
+                }
+                else
+                {
+                    w.Line(scratch > 0
+                        ? "// Backward-data reads the output gradient in place; its stride phases go through a scratch buffer."
+                        : "// Backward-data reads the output gradient in place.");
+                }
+
+                if (scratch > 0)
+                {
+                    Private(w, "PhaseGradLength", scratch);
                 }
             }
 
@@ -593,17 +595,8 @@ public sealed partial class Conv2DGenerator
             return (origin + rows.Max(r => r.Length - r.Origin), origin);
         }
 
-        /// <summary>
-        /// When the packed input would be a plain copy (no padding, stride 1, rows no wider than the input's), the kernels read
-        /// the input where it is: every load they make stays inside the packed buffer, which then has the input's length.
-        /// </summary>
-        private static bool InputInPlace(LayerPlan plan)
-        {
-            LayerShape s = plan.Shape;
-            PackPlan input = plan.InputPack;
-            return input.PadTop == 0 && input.PadLeft == 0 && input.Phases == 1 && input.Channels == s.InChannels
-                && input.Rows == s.InHeight && input.RowPitch == s.InWidth;
-        }
+        /// <summary>When the packed input would be a plain copy, forward and backward-weights read the input in place.</summary>
+        private static bool InputInPlace(LayerPlan plan) => Planner.InputCopiedAsIs(plan.Shape, plan.InputPack);
 
         private static void EmitPackedInputBuffer(IndentedWriter w, LayerPlan plan)
         {
@@ -718,8 +711,7 @@ public sealed partial class Conv2DGenerator
                     }
                     else
                     {
-                        string arguments = $"ref source, ref weights, {(k.HasBias ? "ref bias, " : string.Empty)}{(interleave is null ? string.Empty : "ref evenPhase, ")}ref destination";
-                        w.Line($"{k.MethodName}Tail({arguments});");
+                        w.Line($"{k.MethodName}Tail({parameters.Replace("ref float ", "ref ")});");
                     }
                 }
             }
@@ -953,7 +945,7 @@ public sealed partial class Conv2DGenerator
             int offset = (jj * Blocking.Lanes) + o.Column;
             if (edgeStart is int j0)
             {
-                switch (EdgeMove(j0 + offset, p.Width))
+                switch (Planner.EdgeMove(j0 + offset, p.Width))
                 {
                     case (true, _, _):
                         return "Vector256<float>.Zero";
@@ -970,25 +962,14 @@ public sealed partial class Conv2DGenerator
                 at >= 0 ? $"Vector256.LoadUnsafe(ref {reference}, {at})" : $"Vector256.LoadUnsafe(ref Unsafe.Subtract(ref {reference}, {-at}))";
         }
 
-        /// <summary>
-        /// How the vector of source columns <paramref name="column"/> … column + 7 of a row <paramref name="width"/> wide is
-        /// made: wholly outside the row, zero; starting m columns before it, its first vector moved right by m; ending m columns
-        /// past it, its last vector moved left by m; otherwise (0, 0) a plain load.
-        /// </summary>
-        private static (bool Zero, int FromStart, int FromEnd) EdgeMove(int column, int width) =>
-            column <= -Blocking.Lanes || column >= width ? (true, 0, 0)
-            : column < 0 ? (false, -column, 0)
-            : column + Blocking.Lanes > width ? (false, 0, column + Blocking.Lanes - width)
-            : (false, 0, 0);
-
         /// <summary>The lane moves an in-place kernel's edge blocks use, as constants at the top of the method.</summary>
         private static void EmitEdgeMoves(IndentedWriter w, BlockKernelPlan k, Blocking b, InPlaceSource p)
         {
             (int leading, int trailing) = EdgeBlockCounts(k, b);
             int blocks = Ceiling(k.OutColumns, b.BlockColumns);
-            var moves = Range(leading).Concat(Range(trailing).Select(t => blocks - 1 - t))
+            var moves = Planner.EdgeBlockIndices(blocks, leading, trailing)
                 .SelectMany(block => Range(b.VectorBlock).SelectMany(jj => p.Offsets.Select(o => Planner.ColumnBlockStart(k, b, block) + (jj * Blocking.Lanes) + o.Column)))
-                .Select(column => EdgeMove(column, p.Width))
+                .Select(column => Planner.EdgeMove(column, p.Width))
                 .Where(move => !move.Zero)
                 .ToList();
             foreach (int m in moves.Select(move => move.FromStart).Where(m => m > 0).Distinct().OrderBy(m => m))

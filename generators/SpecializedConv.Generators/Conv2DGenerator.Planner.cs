@@ -135,10 +135,17 @@ public sealed partial class Conv2DGenerator
                     unrolled,
                     tapRows,
                     tail);
-                bool copiedAsIs = pack.PadTop == 0 && pack.PadLeft == 0 && pack.Phases == 1 && pack.Rows == s.InHeight && pack.RowPitch == s.InWidth;
-                return s.Stride == 1 && !copiedAsIs ? ReadInPlace(forward, pack.PadTop, pack.PadLeft, s.InHeight, s.InWidth) : forward;
+                return s.Stride == 1 && !InputCopiedAsIs(s, pack) ? ReadInPlace(forward, pack.PadTop, pack.PadLeft, s.InHeight, s.InWidth) : forward;
             }
         }
+
+        /// <summary>
+        /// Whether the packed input would be a plain copy (no padding, stride 1, rows no wider than the input's): then the
+        /// kernels over it read the input where it is, and every load they make stays inside it.
+        /// </summary>
+        internal static bool InputCopiedAsIs(LayerShape s, PackPlan input) =>
+            input.PadTop == 0 && input.PadLeft == 0 && input.Phases == 1 && input.Channels == s.InChannels
+            && input.Rows == s.InHeight && input.RowPitch == s.InWidth;
 
         /// <summary>
         /// <paramref name="k"/> reading its source in place (see <see cref="InPlaceSource"/>) rather than from a copy with
@@ -189,10 +196,7 @@ public sealed partial class Conv2DGenerator
         {
             int blocks = Ceiling(k.OutColumns, b.BlockColumns);
             bool[] clean = Range(blocks).Select(block => Range(b.VectorBlock).All(jj => offsets.All(o =>
-            {
-                int column = ColumnBlockStart(k, b, block) + (jj * Lanes) + o.Column;
-                return column >= 0 && column + Lanes <= width;
-            }))).ToArray();
+                EdgeMove(ColumnBlockStart(k, b, block) + (jj * Lanes) + o.Column, width) == default))).ToArray();
             int leading = clean.TakeWhile(c => !c).Count();
             int trailing = leading == blocks ? 0 : Enumerable.Reverse(clean).TakeWhile(c => !c).Count();
             int interior = blocks - leading - trailing;
@@ -205,7 +209,7 @@ public sealed partial class Conv2DGenerator
             // Loads at 8jj + column from a block's row reference (row start + j0); edge blocks also load the row's first
             // vector (at −j0) and its last (at width − 8 − j0).
             int first = offsets.Min(o => o.Column), end = ((b.VectorBlock - 1) * Lanes) + offsets.Max(o => o.Column) + Lanes;
-            foreach (int block in Range(leading).Concat(Range(trailing).Select(t => blocks - 1 - t)))
+            foreach (int block in EdgeBlockIndices(blocks, leading, trailing))
             {
                 int j0 = ColumnBlockStart(k, b, block);
                 first = Math.Min(first, Math.Min(-j0, width - Lanes - j0));
@@ -214,6 +218,21 @@ public sealed partial class Conv2DGenerator
 
             return (leading, trailing, first, end);
         }
+
+        /// <summary>The column blocks of a row that are emitted one by one: the first <paramref name="leading"/> and the last <paramref name="trailing"/>.</summary>
+        internal static IEnumerable<int> EdgeBlockIndices(int blocks, int leading, int trailing) =>
+            Range(leading).Concat(Range(trailing).Select(t => blocks - 1 - t));
+
+        /// <summary>
+        /// How the vector of source columns <paramref name="column"/> … column + 7 of a row <paramref name="width"/> wide is
+        /// made: wholly outside the row, zero; starting m columns before it, its first vector moved right by m; ending m columns
+        /// past it, its last vector moved left by m; otherwise (0, 0) a plain load.
+        /// </summary>
+        internal static (bool Zero, int FromStart, int FromEnd) EdgeMove(int column, int width) =>
+            column <= -Lanes || column >= width ? (true, 0, 0)
+            : column < 0 ? (false, -column, 0)
+            : column + Lanes > width ? (false, 0, column + Lanes - width)
+            : (false, 0, 0);
 
         /// <summary>The first output column of column block <paramref name="block"/>: the last block ends at the row's end unless the destination is padded.</summary>
         internal static int ColumnBlockStart(BlockKernelPlan k, Blocking b, int block) =>
