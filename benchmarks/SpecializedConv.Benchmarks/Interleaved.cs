@@ -27,6 +27,8 @@ internal static class Interleaved
 
     private static readonly string[] PassNames = { "forward", "backward-data", "backward-weights" };
 
+    private static readonly string[] ShapeIds = { "S1", "S2", "S3", "S4", "S5", "S6" };
+
     public static int Run(ReadOnlySpan<string> args)
     {
         string library = Environment.GetEnvironmentVariable("CONV_BENCH_LIBRARY") ?? string.Empty;
@@ -37,9 +39,9 @@ internal static class Interleaved
         }
 
         NativeLibrary.SetDllImportResolver(typeof(Interleaved).Assembly, (name, _, _) => name == LibraryName ? NativeLibrary.Load(library) : IntPtr.Zero);
-        string[] shapes = (args.Length > 0 ? args[0] : "S1,S2,S3,S4,S5,S6").Split(',', StringSplitOptions.RemoveEmptyEntries);
+        string[] shapes = (args.Length > 0 ? args[0] : string.Join(',', ShapeIds)).Split(',', StringSplitOptions.RemoveEmptyEntries);
         int rounds = 20;
-        if ((args.Length > 1 && !int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out rounds)) || rounds < 2 || shapes.Any(s => Passes(s) is null))
+        if ((args.Length > 1 && !int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out rounds)) || rounds < 2 || shapes.Any(s => !ShapeIds.Contains(s)))
         {
             Console.Error.WriteLine("error: usage --interleaved [S1,…,S6] [rounds ≥ 2]");
             return 2;
@@ -51,7 +53,7 @@ internal static class Interleaved
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | --- |");
         foreach (string shape in shapes)
         {
-            Action[] ours = Passes(shape)!;
+            Action[] ours = Passes(shape);
             int index = int.Parse(shape.AsSpan(1), CultureInfo.InvariantCulture) - 1;
             for (int pass = 0; pass < 3; pass++)
             {
@@ -81,8 +83,8 @@ internal static class Interleaved
         return 0;
     }
 
-    /// <summary>The generated layer's three passes on shape <paramref name="shape"/>'s buffers, or null for an unknown id.</summary>
-    private static Action[]? Passes(string shape) => shape switch
+    /// <summary>The generated layer's three passes on the buffers of shape <paramref name="shape"/> (one of <see cref="ShapeIds"/>).</summary>
+    private static Action[] Passes(string shape) => shape switch
     {
         "S1" => Passes<S1Layer>(1),
         "S2" => Passes<S2Layer>(1),
@@ -90,7 +92,7 @@ internal static class Interleaved
         "S4" => Passes<S4Layer>(1),
         "S5" => Passes<S1Layer>(64),
         "S6" => Passes<S6Layer>(1),
-        _ => null,
+        _ => throw new ArgumentOutOfRangeException(nameof(shape), shape, "not one of S1 … S6"),
     };
 
     private static Action[] Passes<T>(int batch)
