@@ -47,7 +47,8 @@ internal static class Interleaved
             return 2;
         }
 
-        Console.WriteLine($"Generated layer against oneDNN, calls alternating one by one, {rounds} rounds (half in each order).");
+        Console.WriteLine($"Generated layer against oneDNN, calls alternating one by one, {rounds} rounds (half in each order); " +
+            $"the generated layer's buffers start {ConvBuffers.OffsetBytes} bytes past a 64-byte boundary ({ConvBuffers.OffsetVariable}), oneDNN's on one.");
         Console.WriteLine();
         Console.WriteLine("| id | pass | generated µs, median (min) | oneDNN µs, median (min) | generated ÷ oneDNN, medians (minima) | per-round ratio, median | oneDNN variant |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | --- |");

@@ -281,7 +281,7 @@ public sealed class SequentialNetwork : IDisposable
     /// </summary>
     internal void Backward(Workspace workspace, ReadOnlySpan<float> input, int count)
     {
-        float[] outputGradient = workspace.GradientA, inputGradient = workspace.GradientB;
+        ArraySegment<float> outputGradient = workspace.GradientA, inputGradient = workspace.GradientB;
         for (int i = LayerArray.Length - 1; i >= 0; i--)
         {
             Layer layer = LayerArray[i];

@@ -360,7 +360,7 @@ public sealed class Trainer : IDisposable
     {
         foreach (Workspace shard in _shards)
         {
-            float[] values = layer < 0 ? shard.Input : shard.Outputs[layer];
+            ArraySegment<float> values = layer < 0 ? shard.Input : shard.Outputs[layer];
             foreach (float value in values.AsSpan(0, shard.Count * sampleLength))
             {
                 if (!float.IsFinite(value))
