@@ -657,23 +657,25 @@ public sealed partial class Conv2DGenerator
 
         /// <summary>
         /// Backward-weights with the output channels along the lanes (see <see cref="ChannelLanesWeightsPlan"/>), for K a
-        /// multiple of eight when one output-gradient plane and one input plane, which the pixel-lane plan rereads once per
-        /// tap group, come to more than <see cref="PixelLanesWorkingSetBytes"/> (one plane each, whatever its channel block:
-        /// with the source channel in the outer loop, a larger block rereads its input plane from L1);
+        /// multiple of eight, when either
+        /// <list type="bullet">
+        /// <item>one output-gradient plane and one input plane, which the pixel-lane plan rereads once per tap group, come
+        /// to more than <see cref="PixelLanesWorkingSetBytes"/> (one plane each, whatever its channel block: with the
+        /// source channel in the outer loop, a larger block rereads its input plane from L1); tiled over output rows, this
+        /// form keeps what it rereads in L1 (against the pixel-lane kernel, interleaved on an Intel Xeon, 2026-12-03:
+        /// 0.60-0.89× on 56×56 and 112×112 outputs: S6, 16×56×56 with K = 16, the 7×7 stride-2 ResNet stem); or</item>
+        /// <item><see cref="ChannelLanesAreCheaper"/>: where the pixel-lane form sums few vectors per horizontal reduction
+        /// or pads its rows with many unused lanes;</item>
+        /// </list>
         /// null otherwise, or when even one channel's rows with one vector would unroll past
-        /// <see cref="MaxInlinedMultiplyAdds"/>, and the pixel-lane plan runs. Tiled over output rows, this form keeps
-        /// what it rereads in L1, and every load it makes is a broadcast or a whole gradient vector (about a third of the
-        /// pixel-lane form's input loads straddle two cache lines). Against the pixel-lane kernel, interleaved on an Intel
-        /// Xeon (2026-12-03), its time was 0.60-0.89× on 56×56 and 112×112 outputs (S6; 16×56×56 with K = 16; the 7×7
-        /// stride-2 ResNet stem), 1.0× on 32×32 with K = 32, but 1.05-1.14× on S3 (32×32, K = 16) and 1.25-1.38× on S2
-        /// (8×8): there the planes fit in L1 and the pixel-lane form is the faster.
+        /// <see cref="MaxInlinedMultiplyAdds"/>, and the pixel-lane plan runs.
         /// </summary>
         private static ChannelLanesWeightsPlan? PlanChannelLanesWeights(LayerShape s, PackPlan pack, WeightsPlan pixelLanes)
         {
             checked
             {
                 long pixelLanesWorkingSet = 4L * ((long)pixelLanes.OutputGradChannelPitch + pack.ChannelPitch);
-                if (s.OutChannels % Lanes != 0 || pixelLanesWorkingSet <= PixelLanesWorkingSetBytes)
+                if (s.OutChannels % Lanes != 0 || (pixelLanesWorkingSet <= PixelLanesWorkingSetBytes && !ChannelLanesAreCheaper(s)))
                 {
                     return null;
                 }
@@ -722,6 +724,25 @@ public sealed partial class Conv2DGenerator
 
                 return new ChannelLanesWeightsPlan(vectors, tileRows, period, groups, tail);
             }
+        }
+
+        /// <summary>
+        /// Whether, with every plane in L1, the channel-lane form should beat the pixel-lane form. Per (output channel,
+        /// source channel, tap), in tenths of an FMA: the pixel-lane form spends one FMA on each gradient vector of its
+        /// zero-padded rows (Ho × ⌈Wo / 8⌉) and 4.2 on the horizontal reduction; the channel-lane form 1.13 on each eight real
+        /// pixels (Ho·Wo / 8: its loads are eight to every twelve FMAs, the pixel form's seven) and 1.8 on transposing the
+        /// gradient in and the sums out. The constants are fitted to interleaved A/B runs of the two kernels on buffers
+        /// aligned to 64 bytes (Intel Xeon, 2026-12-04; channel ÷ pixel time): 8×8 outputs (S2; 64×16×16 → 128 at stride
+        /// 2) 0.88-0.89, 14×20 with 5×5 taps 0.86, 15×15 0.93, 28×28 at stride 2 0.93, 14×16 and 16×16 with 5×5 taps
+        /// 1.01-1.03, 16×16 with 3×3 taps 0.99-1.20 (S4 1.20), 32×32 (S3) 1.09-1.17: the rule picks the faster form in
+        /// all thirteen.
+        /// </summary>
+        private static bool ChannelLanesAreCheaper(LayerShape s)
+        {
+            long pixelVectors = (long)s.OutHeight * (RoundUp(s.OutWidth, Lanes) / Lanes);
+            long pixelLanesTenths = (10 * pixelVectors) + 42;
+            long channelLanesTenths = (113L * s.OutHeight * s.OutWidth / (10 * Lanes)) + 18;
+            return channelLanesTenths < pixelLanesTenths;
         }
 
         private static IEnumerable<int> Range(int count) => Enumerable.Range(0, count);

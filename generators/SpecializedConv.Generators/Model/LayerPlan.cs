@@ -194,7 +194,8 @@ internal sealed record WeightsPlan(int ChannelBlock, int OutputGradRowPitch, int
 /// product of the im2col rows (source channel, tap) with the output gradient transposed to pixel-major order, each
 /// accumulator one (row, eight output channels) cell summed over the pixels of a tile of output rows. Every load is
 /// either eight consecutive channels' gradients at one pixel or one input value broadcast, and no horizontal sum is
-/// needed. The planner chooses it where the pixel-lane form's planes outgrow L1.
+/// needed. The planner chooses it where the pixel-lane form's planes outgrow L1, or where that form would sum few vectors
+/// before each horizontal reduction or pad many lanes (see Planner.ChannelLanesAreCheaper).
 /// </summary>
 /// <param name="Vectors">Eight-channel vectors per block (nr): a block covers 8·nr output channels.</param>
 /// <param name="TileRows">Output rows per tile: the tile's transposed gradient (rows × width × 8·nr floats) stays in L1.</param>
@@ -236,8 +237,8 @@ internal sealed record StrideTwoForwardPlan(int ChannelBlock, bool EdgeBlock, in
 /// Everything the Emitter needs to write one layer. Forward runs <paramref name="StrideTwoForward"/> when there is one,
 /// and <paramref name="Forward"/> otherwise (over the packed input, or over the input itself when it reads in place). Backward-data runs <paramref name="TransposedBackwardData"/>
 /// when the planner chose it (stride 1, where it does less work), and the phases of <paramref name="BackwardData"/> otherwise;
-/// backward-weights runs <paramref name="ChannelLanesWeights"/> when there is one (K a multiple of eight, planes larger
-/// than L1 holds), and <paramref name="BackwardWeights"/> otherwise.
+/// backward-weights runs <paramref name="ChannelLanesWeights"/> when there is one (K a multiple of eight, and planes larger
+/// than L1 holds or a pixel-lane form that would cost more), and <paramref name="BackwardWeights"/> otherwise.
 /// </summary>
 internal sealed record LayerPlan(
     LayerTypeInfo Type,

@@ -8,7 +8,8 @@ namespace SpecializedConv.Tests.Numerics;
 /// <summary>
 /// Backward-weights has two forms. Where the output planes fit in L1 it puts output pixels along the vector lanes; where
 /// they do not and K is a multiple of eight, it transposes the output gradient (<see cref="KernelSupport.Transpose"/>),
-/// puts output channels along the lanes and sums into a transposed weight gradient, tiled over output rows. These tests
+/// puts output channels along the lanes and sums into a transposed weight gradient, tiled over output rows. It does so
+/// too where the pixel-lane form would sum few vectors before each horizontal reduction or pad many lanes. These tests
 /// pin which layers take which form and compare every pass with the reference kernel over two samples, on shapes that
 /// reach each blocking (one, two, three and four vectors of channels), groups that cross source channels with and
 /// without a tail, strides, dilation, convolution, a kernel too large to group across channels and one too large for
@@ -27,7 +28,12 @@ public sealed class ChannelLanesWeightsTests
         ("convolution, dilation 2, K = 32: four vectors x three rows", new(3, 64, 64, 32, 3, 3, kind: ConvKind.Convolution, dilation: 2), true),
         ("7x7 stride 2, K = 64: one channel's rows, a short last group", new(3, 64, 64, 64, 7, 7, stride: 2, padding: 3), true),
         ("11x11, K = 32: two vectors, not four, so that 121 taps stay unrollable", new(3, 64, 64, 32, 11, 11), true),
+        ("S2 (LeNet conv2), 8x8 outputs: eight vectors a reduction, so channel lanes although the planes fit in L1", new(6, 12, 12, 16, 5, 5), true),
+        ("14x20 outputs: the pixel-lane rows would pad 20 columns to 24", new(4, 14, 20, 8, 5, 5, ConvMode.Same), true),
+        ("15x15 outputs at stride 2: one column of padding in 16, 30 vectors a reduction", new(8, 32, 32, 24, 5, 5, stride: 2, padding: 1), true),
         ("S3: the planes fit in L1", new(16, 32, 32, 16, 3, 3, ConvMode.Same), false),
+        ("S4: 16x16 outputs, 32 vectors a reduction, no padded lanes", new(16, 32, 32, 32, 3, 3, stride: 2, padding: 1), false),
+        ("14x16 outputs with 5x5 taps: 28 vectors a reduction, no padded lanes", new(4, 14, 16, 8, 5, 5, ConvMode.Same), false),
         ("K = 12: not a multiple of eight", new(6, 64, 64, 12, 3, 3, ConvMode.Same), false),
     };
 

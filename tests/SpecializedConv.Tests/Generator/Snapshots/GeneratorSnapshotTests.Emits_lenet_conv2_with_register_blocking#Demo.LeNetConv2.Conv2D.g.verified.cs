@@ -122,7 +122,14 @@ namespace SpecializedConv.Generated
         private const int PackedInputChannelPitch = 144;
         private const int PackedInputLength = 864;
         // That is the input's own layout: forward and backward-weights read the input in place.
-        // Both backward passes read the output gradient in place: its rows are whole vectors already.
+        // Backward-data reads the output gradient in place: its rows are whole vectors already.
+        // Backward-weights reads the output gradient transposed to pixel-major order, [i, j][k], and sums into the weight
+        // gradient transposed, [c, r, s][k]: eight output channels to a vector.
+
+        // Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.
+        // (The transposed gradients are rewritten whole by every call to backward-weights.)
+        [ThreadStatic] private static float[]? t_outputGradT;
+        [ThreadStatic] private static float[]? t_weightGradT;
 
         public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output)
         {
@@ -174,12 +181,18 @@ namespace SpecializedConv.Generated
                 return;
             }
 
-            weightGrad.Clear();
+            float[] outputGradT = KernelSupport.Scratch(ref t_outputGradT, OutputLength);
+            float[] weightGradT = KernelSupport.Scratch(ref t_weightGradT, WeightLength);
+            Array.Clear(weightGradT);
             biasGrad.Clear();
             for (int n = 0; n < batch; n++)
             {
-                BackwardWeightsSample(ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength)), ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));
+                KernelSupport.Transpose(outputGrad.Slice(n * OutputLength, OutputLength), outputGradT, OutChannels, OutHeight * OutWidth);
+                BackwardWeightsSample(ref MemoryMarshal.GetReference(input.Slice(n * InputLength, InputLength)), ref MemoryMarshal.GetArrayDataReference(outputGradT), ref MemoryMarshal.GetArrayDataReference(weightGradT), ref MemoryMarshal.GetReference(biasGrad));
             }
+
+            // The sums are kept as rows of output channels, one per (source channel, tap); the weights are K,C,R,S.
+            KernelSupport.Transpose(weightGradT, weightGrad, InChannels * 25, OutChannels);
         }
 
         /// <summary>
@@ -1422,184 +1435,1038 @@ namespace SpecializedConv.Generated
         }
 
         /// <summary>
-        /// One sample's weight and bias gradients, added to <paramref name="weightGrad"/> and <paramref name="biasGrad"/>:
-        /// weightGrad[k,c,r,s] += Σ_i Σ_j outputGrad[k,i,j] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
+        /// One sample's weight and bias gradients, added to <paramref name="weightGradT"/> ([c, r, s][k]) and <paramref name="biasGrad"/>:
+        /// weightGradT[c,r,s][k] += Σ_i Σ_j outputGradT[i,j][k] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 2 output channel(s) × up to 5 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
-        /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
-        /// Source channels in the outer loop: each input plane is read from L1 by every channel block in turn.
+        /// Blocks of 16 output channels (2 vector(s)) × groups of up to 6 (source channel, tap) rows: per output pixel, the
+        /// 2 gradient vector(s) are loaded once and each row's input value is broadcast to them. Tiles of 8 output row(s)
+        /// keep the gradient they read in L1; the accumulators are loaded from and stored to weightGradT once per tile.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BackwardWeightsSample(ref float input, ref float outputGrad, ref float weightGrad, ref float biasGrad)
+        private static void BackwardWeightsSample(ref float input, ref float outputGradT, ref float weightGradT, ref float biasGrad)
         {
-            for (int c = 0; c < 6; c++)
             {
-                for (int channelBlock = 0; channelBlock < 8; channelBlock++)
+                const int k0 = 0;
                 {
-                    int k0 = channelBlock * 2;
-                    ref float wg = ref Unsafe.Add(ref weightGrad, (k0 * 150) + (c * 25));
-                    // Taps (0,0) … (0,4); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    const int i0 = 0;
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
-                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
-                        ref float inputRow = ref Unsafe.Add(ref input, c * 144);
-                        for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 12))
+                        const int c0 = 0;
+                        ref float channels = ref Unsafe.Add(ref input, c0 * 144);
+                        ref float sums = ref Unsafe.Add(ref weightGradT, (c0 * 400) + k0);
+                        // Rows (c0+0, 0, 0) … (c0+0, 1, 0); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
                         {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 0), g_0_1 = Vector256.LoadUnsafe(ref sums, 8);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 16), g_1_1 = Vector256.LoadUnsafe(ref sums, 24);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 32), g_2_1 = Vector256.LoadUnsafe(ref sums, 40);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 48), g_3_1 = Vector256.LoadUnsafe(ref sums, 56);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 64), g_4_1 = Vector256.LoadUnsafe(ref sums, 72);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 80), g_5_1 = Vector256.LoadUnsafe(ref sums, 88);
+                            for (int i = i0; i < i0 + 8; i++)
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
-                                Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 0));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 1));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 2));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 3));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 4));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(pixel);
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 1));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 2));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 3));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 4));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 12));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
                             }
+                            g_0_0.StoreUnsafe(ref sums, 0); g_0_1.StoreUnsafe(ref sums, 8);
+                            g_1_0.StoreUnsafe(ref sums, 16); g_1_1.StoreUnsafe(ref sums, 24);
+                            g_2_0.StoreUnsafe(ref sums, 32); g_2_1.StoreUnsafe(ref sums, 40);
+                            g_3_0.StoreUnsafe(ref sums, 48); g_3_1.StoreUnsafe(ref sums, 56);
+                            g_4_0.StoreUnsafe(ref sums, 64); g_4_1.StoreUnsafe(ref sums, 72);
+                            g_5_0.StoreUnsafe(ref sums, 80); g_5_1.StoreUnsafe(ref sums, 88);
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 0) + sums0).StoreUnsafe(ref wg, 0);
-                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 150) + sums1).StoreUnsafe(ref wg, 150);
-                    }
-                    // Taps (1,0) … (1,4); accumulator g_k_t: output channel k0+k, tap t of this group.
-                    {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
-                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
-                        ref float inputRow = ref Unsafe.Add(ref input, c * 144);
-                        for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 12))
+                        // Rows (c0+0, 1, 1) … (c0+0, 2, 1); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
                         {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 96), g_0_1 = Vector256.LoadUnsafe(ref sums, 104);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 112), g_1_1 = Vector256.LoadUnsafe(ref sums, 120);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 128), g_2_1 = Vector256.LoadUnsafe(ref sums, 136);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 144), g_3_1 = Vector256.LoadUnsafe(ref sums, 152);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 160), g_4_1 = Vector256.LoadUnsafe(ref sums, 168);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 176), g_5_1 = Vector256.LoadUnsafe(ref sums, 184);
+                            for (int i = i0; i < i0 + 8; i++)
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
-                                Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 12));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 13));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 14));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 15));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 16));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 13));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 14));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 15));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 16));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 24));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 25));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
                             }
+                            g_0_0.StoreUnsafe(ref sums, 96); g_0_1.StoreUnsafe(ref sums, 104);
+                            g_1_0.StoreUnsafe(ref sums, 112); g_1_1.StoreUnsafe(ref sums, 120);
+                            g_2_0.StoreUnsafe(ref sums, 128); g_2_1.StoreUnsafe(ref sums, 136);
+                            g_3_0.StoreUnsafe(ref sums, 144); g_3_1.StoreUnsafe(ref sums, 152);
+                            g_4_0.StoreUnsafe(ref sums, 160); g_4_1.StoreUnsafe(ref sums, 168);
+                            g_5_0.StoreUnsafe(ref sums, 176); g_5_1.StoreUnsafe(ref sums, 184);
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 5) + sums0).StoreUnsafe(ref wg, 5);
-                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 155) + sums1).StoreUnsafe(ref wg, 155);
-                    }
-                    // Taps (2,0) … (2,4); accumulator g_k_t: output channel k0+k, tap t of this group.
-                    {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
-                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
-                        ref float inputRow = ref Unsafe.Add(ref input, c * 144);
-                        for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 12))
+                        // Rows (c0+0, 2, 2) … (c0+0, 3, 2); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
                         {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 192), g_0_1 = Vector256.LoadUnsafe(ref sums, 200);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 208), g_1_1 = Vector256.LoadUnsafe(ref sums, 216);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 224), g_2_1 = Vector256.LoadUnsafe(ref sums, 232);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 240), g_3_1 = Vector256.LoadUnsafe(ref sums, 248);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 256), g_4_1 = Vector256.LoadUnsafe(ref sums, 264);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 272), g_5_1 = Vector256.LoadUnsafe(ref sums, 280);
+                            for (int i = i0; i < i0 + 8; i++)
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
-                                Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 24));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 25));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 26));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 27));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 28));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 26));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 27));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 28));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 36));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 37));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 38));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
                             }
+                            g_0_0.StoreUnsafe(ref sums, 192); g_0_1.StoreUnsafe(ref sums, 200);
+                            g_1_0.StoreUnsafe(ref sums, 208); g_1_1.StoreUnsafe(ref sums, 216);
+                            g_2_0.StoreUnsafe(ref sums, 224); g_2_1.StoreUnsafe(ref sums, 232);
+                            g_3_0.StoreUnsafe(ref sums, 240); g_3_1.StoreUnsafe(ref sums, 248);
+                            g_4_0.StoreUnsafe(ref sums, 256); g_4_1.StoreUnsafe(ref sums, 264);
+                            g_5_0.StoreUnsafe(ref sums, 272); g_5_1.StoreUnsafe(ref sums, 280);
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 10) + sums0).StoreUnsafe(ref wg, 10);
-                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 160) + sums1).StoreUnsafe(ref wg, 160);
-                    }
-                    // Taps (3,0) … (3,4); accumulator g_k_t: output channel k0+k, tap t of this group.
-                    {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
-                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
-                        ref float inputRow = ref Unsafe.Add(ref input, c * 144);
-                        for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 12))
+                        // Rows (c0+0, 3, 3) … (c0+0, 4, 3); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
                         {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 288), g_0_1 = Vector256.LoadUnsafe(ref sums, 296);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 304), g_1_1 = Vector256.LoadUnsafe(ref sums, 312);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 320), g_2_1 = Vector256.LoadUnsafe(ref sums, 328);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 336), g_3_1 = Vector256.LoadUnsafe(ref sums, 344);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 352), g_4_1 = Vector256.LoadUnsafe(ref sums, 360);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 368), g_5_1 = Vector256.LoadUnsafe(ref sums, 376);
+                            for (int i = i0; i < i0 + 8; i++)
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
-                                Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 36));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 37));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 38));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 39));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 40));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 39));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 40));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 48));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 49));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 50));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 51));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
                             }
+                            g_0_0.StoreUnsafe(ref sums, 288); g_0_1.StoreUnsafe(ref sums, 296);
+                            g_1_0.StoreUnsafe(ref sums, 304); g_1_1.StoreUnsafe(ref sums, 312);
+                            g_2_0.StoreUnsafe(ref sums, 320); g_2_1.StoreUnsafe(ref sums, 328);
+                            g_3_0.StoreUnsafe(ref sums, 336); g_3_1.StoreUnsafe(ref sums, 344);
+                            g_4_0.StoreUnsafe(ref sums, 352); g_4_1.StoreUnsafe(ref sums, 360);
+                            g_5_0.StoreUnsafe(ref sums, 368); g_5_1.StoreUnsafe(ref sums, 376);
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 15) + sums0).StoreUnsafe(ref wg, 15);
-                        Vector256<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero, Vector256<float>.Zero);
-                        (Vector256.LoadUnsafe(ref wg, 165) + sums1).StoreUnsafe(ref wg, 165);
-                    }
-                    // Taps (4,0) … (4,4); accumulator g_k_t: output channel k0+k, tap t of this group.
-                    {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero, g_0_3 = Vector256<float>.Zero, g_0_4 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero, g_1_3 = Vector256<float>.Zero, g_1_4 = Vector256<float>.Zero;
-                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
-                        ref float inputRow = ref Unsafe.Add(ref input, c * 144);
-                        for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 12))
+                        // Rows (c0+0, 4, 4) … (c0+1, 0, 4); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
                         {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 384), g_0_1 = Vector256.LoadUnsafe(ref sums, 392);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 400), g_1_1 = Vector256.LoadUnsafe(ref sums, 408);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 416), g_2_1 = Vector256.LoadUnsafe(ref sums, 424);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 432), g_3_1 = Vector256.LoadUnsafe(ref sums, 440);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 448), g_4_1 = Vector256.LoadUnsafe(ref sums, 456);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 464), g_5_1 = Vector256.LoadUnsafe(ref sums, 472);
+                            for (int i = i0; i < i0 + 8; i++)
                             {
-                                Vector256<float> d_0 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0)), d_1 = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
-                                Vector256<float> x;
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 48));
-                                g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_1_0 = KernelSupport.MultiplyAdd(d_1, x, g_1_0);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 49));
-                                g_0_1 = KernelSupport.MultiplyAdd(d_0, x, g_0_1); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 50));
-                                g_0_2 = KernelSupport.MultiplyAdd(d_0, x, g_0_2); g_1_2 = KernelSupport.MultiplyAdd(d_1, x, g_1_2);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 51));
-                                g_0_3 = KernelSupport.MultiplyAdd(d_0, x, g_0_3); g_1_3 = KernelSupport.MultiplyAdd(d_1, x, g_1_3);
-                                x = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 52));
-                                g_0_4 = KernelSupport.MultiplyAdd(d_0, x, g_0_4); g_1_4 = KernelSupport.MultiplyAdd(d_1, x, g_1_4);
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 52));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 144));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 145));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 146));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 147));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 148));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
                             }
+                            g_0_0.StoreUnsafe(ref sums, 384); g_0_1.StoreUnsafe(ref sums, 392);
+                            g_1_0.StoreUnsafe(ref sums, 400); g_1_1.StoreUnsafe(ref sums, 408);
+                            g_2_0.StoreUnsafe(ref sums, 416); g_2_1.StoreUnsafe(ref sums, 424);
+                            g_3_0.StoreUnsafe(ref sums, 432); g_3_1.StoreUnsafe(ref sums, 440);
+                            g_4_0.StoreUnsafe(ref sums, 448); g_4_1.StoreUnsafe(ref sums, 456);
+                            g_5_0.StoreUnsafe(ref sums, 464); g_5_1.StoreUnsafe(ref sums, 472);
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_0_3, g_0_4, g_1_0, g_1_1, g_1_2);
-                        Unsafe.Add(ref wg, 20) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 21) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 22) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 23) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 24) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 170) += sums0.GetElement(5);
-                        Unsafe.Add(ref wg, 171) += sums0.GetElement(6);
-                        Unsafe.Add(ref wg, 172) += sums0.GetElement(7);
-                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_3, g_1_4, Vector256<float>.Zero, Vector256<float>.Zero);
-                        Unsafe.Add(ref wg, 173) += sums1.GetElement(0);
-                        Unsafe.Add(ref wg, 174) += sums1.GetElement(1);
+                        // Rows (c0+1, 1, 0) … (c0+1, 2, 0); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 480), g_0_1 = Vector256.LoadUnsafe(ref sums, 488);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 496), g_1_1 = Vector256.LoadUnsafe(ref sums, 504);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 512), g_2_1 = Vector256.LoadUnsafe(ref sums, 520);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 528), g_3_1 = Vector256.LoadUnsafe(ref sums, 536);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 544), g_4_1 = Vector256.LoadUnsafe(ref sums, 552);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 560), g_5_1 = Vector256.LoadUnsafe(ref sums, 568);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 156));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 157));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 158));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 159));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 160));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 168));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 480); g_0_1.StoreUnsafe(ref sums, 488);
+                            g_1_0.StoreUnsafe(ref sums, 496); g_1_1.StoreUnsafe(ref sums, 504);
+                            g_2_0.StoreUnsafe(ref sums, 512); g_2_1.StoreUnsafe(ref sums, 520);
+                            g_3_0.StoreUnsafe(ref sums, 528); g_3_1.StoreUnsafe(ref sums, 536);
+                            g_4_0.StoreUnsafe(ref sums, 544); g_4_1.StoreUnsafe(ref sums, 552);
+                            g_5_0.StoreUnsafe(ref sums, 560); g_5_1.StoreUnsafe(ref sums, 568);
+                        }
+                        // Rows (c0+1, 2, 1) … (c0+1, 3, 1); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 576), g_0_1 = Vector256.LoadUnsafe(ref sums, 584);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 592), g_1_1 = Vector256.LoadUnsafe(ref sums, 600);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 608), g_2_1 = Vector256.LoadUnsafe(ref sums, 616);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 624), g_3_1 = Vector256.LoadUnsafe(ref sums, 632);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 640), g_4_1 = Vector256.LoadUnsafe(ref sums, 648);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 656), g_5_1 = Vector256.LoadUnsafe(ref sums, 664);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 169));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 170));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 171));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 172));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 180));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 181));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 576); g_0_1.StoreUnsafe(ref sums, 584);
+                            g_1_0.StoreUnsafe(ref sums, 592); g_1_1.StoreUnsafe(ref sums, 600);
+                            g_2_0.StoreUnsafe(ref sums, 608); g_2_1.StoreUnsafe(ref sums, 616);
+                            g_3_0.StoreUnsafe(ref sums, 624); g_3_1.StoreUnsafe(ref sums, 632);
+                            g_4_0.StoreUnsafe(ref sums, 640); g_4_1.StoreUnsafe(ref sums, 648);
+                            g_5_0.StoreUnsafe(ref sums, 656); g_5_1.StoreUnsafe(ref sums, 664);
+                        }
+                        // Rows (c0+1, 3, 2) … (c0+1, 4, 2); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 672), g_0_1 = Vector256.LoadUnsafe(ref sums, 680);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 688), g_1_1 = Vector256.LoadUnsafe(ref sums, 696);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 704), g_2_1 = Vector256.LoadUnsafe(ref sums, 712);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 720), g_3_1 = Vector256.LoadUnsafe(ref sums, 728);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 736), g_4_1 = Vector256.LoadUnsafe(ref sums, 744);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 752), g_5_1 = Vector256.LoadUnsafe(ref sums, 760);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 182));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 183));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 184));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 192));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 193));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 194));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 672); g_0_1.StoreUnsafe(ref sums, 680);
+                            g_1_0.StoreUnsafe(ref sums, 688); g_1_1.StoreUnsafe(ref sums, 696);
+                            g_2_0.StoreUnsafe(ref sums, 704); g_2_1.StoreUnsafe(ref sums, 712);
+                            g_3_0.StoreUnsafe(ref sums, 720); g_3_1.StoreUnsafe(ref sums, 728);
+                            g_4_0.StoreUnsafe(ref sums, 736); g_4_1.StoreUnsafe(ref sums, 744);
+                            g_5_0.StoreUnsafe(ref sums, 752); g_5_1.StoreUnsafe(ref sums, 760);
+                        }
+                        // Rows (c0+1, 4, 3) … (c0+2, 0, 3); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 768), g_0_1 = Vector256.LoadUnsafe(ref sums, 776);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 784), g_1_1 = Vector256.LoadUnsafe(ref sums, 792);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 800), g_2_1 = Vector256.LoadUnsafe(ref sums, 808);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 816), g_3_1 = Vector256.LoadUnsafe(ref sums, 824);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 832), g_4_1 = Vector256.LoadUnsafe(ref sums, 840);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 848), g_5_1 = Vector256.LoadUnsafe(ref sums, 856);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 195));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 196));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 288));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 289));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 290));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 291));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 768); g_0_1.StoreUnsafe(ref sums, 776);
+                            g_1_0.StoreUnsafe(ref sums, 784); g_1_1.StoreUnsafe(ref sums, 792);
+                            g_2_0.StoreUnsafe(ref sums, 800); g_2_1.StoreUnsafe(ref sums, 808);
+                            g_3_0.StoreUnsafe(ref sums, 816); g_3_1.StoreUnsafe(ref sums, 824);
+                            g_4_0.StoreUnsafe(ref sums, 832); g_4_1.StoreUnsafe(ref sums, 840);
+                            g_5_0.StoreUnsafe(ref sums, 848); g_5_1.StoreUnsafe(ref sums, 856);
+                        }
+                        // Rows (c0+2, 0, 4) … (c0+2, 1, 4); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 864), g_0_1 = Vector256.LoadUnsafe(ref sums, 872);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 880), g_1_1 = Vector256.LoadUnsafe(ref sums, 888);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 896), g_2_1 = Vector256.LoadUnsafe(ref sums, 904);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 912), g_3_1 = Vector256.LoadUnsafe(ref sums, 920);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 928), g_4_1 = Vector256.LoadUnsafe(ref sums, 936);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 944), g_5_1 = Vector256.LoadUnsafe(ref sums, 952);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 292));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 300));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 301));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 302));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 303));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 304));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 864); g_0_1.StoreUnsafe(ref sums, 872);
+                            g_1_0.StoreUnsafe(ref sums, 880); g_1_1.StoreUnsafe(ref sums, 888);
+                            g_2_0.StoreUnsafe(ref sums, 896); g_2_1.StoreUnsafe(ref sums, 904);
+                            g_3_0.StoreUnsafe(ref sums, 912); g_3_1.StoreUnsafe(ref sums, 920);
+                            g_4_0.StoreUnsafe(ref sums, 928); g_4_1.StoreUnsafe(ref sums, 936);
+                            g_5_0.StoreUnsafe(ref sums, 944); g_5_1.StoreUnsafe(ref sums, 952);
+                        }
+                        // Rows (c0+2, 2, 0) … (c0+2, 3, 0); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 960), g_0_1 = Vector256.LoadUnsafe(ref sums, 968);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 976), g_1_1 = Vector256.LoadUnsafe(ref sums, 984);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 992), g_2_1 = Vector256.LoadUnsafe(ref sums, 1000);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 1008), g_3_1 = Vector256.LoadUnsafe(ref sums, 1016);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 1024), g_4_1 = Vector256.LoadUnsafe(ref sums, 1032);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 1040), g_5_1 = Vector256.LoadUnsafe(ref sums, 1048);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 312));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 313));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 314));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 315));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 316));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 324));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 960); g_0_1.StoreUnsafe(ref sums, 968);
+                            g_1_0.StoreUnsafe(ref sums, 976); g_1_1.StoreUnsafe(ref sums, 984);
+                            g_2_0.StoreUnsafe(ref sums, 992); g_2_1.StoreUnsafe(ref sums, 1000);
+                            g_3_0.StoreUnsafe(ref sums, 1008); g_3_1.StoreUnsafe(ref sums, 1016);
+                            g_4_0.StoreUnsafe(ref sums, 1024); g_4_1.StoreUnsafe(ref sums, 1032);
+                            g_5_0.StoreUnsafe(ref sums, 1040); g_5_1.StoreUnsafe(ref sums, 1048);
+                        }
+                        // Rows (c0+2, 3, 1) … (c0+2, 4, 1); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 1056), g_0_1 = Vector256.LoadUnsafe(ref sums, 1064);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 1072), g_1_1 = Vector256.LoadUnsafe(ref sums, 1080);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 1088), g_2_1 = Vector256.LoadUnsafe(ref sums, 1096);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 1104), g_3_1 = Vector256.LoadUnsafe(ref sums, 1112);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 1120), g_4_1 = Vector256.LoadUnsafe(ref sums, 1128);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 1136), g_5_1 = Vector256.LoadUnsafe(ref sums, 1144);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 325));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 326));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 327));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 328));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 336));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 337));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 1056); g_0_1.StoreUnsafe(ref sums, 1064);
+                            g_1_0.StoreUnsafe(ref sums, 1072); g_1_1.StoreUnsafe(ref sums, 1080);
+                            g_2_0.StoreUnsafe(ref sums, 1088); g_2_1.StoreUnsafe(ref sums, 1096);
+                            g_3_0.StoreUnsafe(ref sums, 1104); g_3_1.StoreUnsafe(ref sums, 1112);
+                            g_4_0.StoreUnsafe(ref sums, 1120); g_4_1.StoreUnsafe(ref sums, 1128);
+                            g_5_0.StoreUnsafe(ref sums, 1136); g_5_1.StoreUnsafe(ref sums, 1144);
+                        }
+                        // Rows (c0+2, 4, 2) … (c0+3, 0, 2); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 1152), g_0_1 = Vector256.LoadUnsafe(ref sums, 1160);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 1168), g_1_1 = Vector256.LoadUnsafe(ref sums, 1176);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 1184), g_2_1 = Vector256.LoadUnsafe(ref sums, 1192);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 1200), g_3_1 = Vector256.LoadUnsafe(ref sums, 1208);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 1216), g_4_1 = Vector256.LoadUnsafe(ref sums, 1224);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 1232), g_5_1 = Vector256.LoadUnsafe(ref sums, 1240);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 338));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 339));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 340));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 432));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 433));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 434));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 1152); g_0_1.StoreUnsafe(ref sums, 1160);
+                            g_1_0.StoreUnsafe(ref sums, 1168); g_1_1.StoreUnsafe(ref sums, 1176);
+                            g_2_0.StoreUnsafe(ref sums, 1184); g_2_1.StoreUnsafe(ref sums, 1192);
+                            g_3_0.StoreUnsafe(ref sums, 1200); g_3_1.StoreUnsafe(ref sums, 1208);
+                            g_4_0.StoreUnsafe(ref sums, 1216); g_4_1.StoreUnsafe(ref sums, 1224);
+                            g_5_0.StoreUnsafe(ref sums, 1232); g_5_1.StoreUnsafe(ref sums, 1240);
+                        }
+                        // Rows (c0+3, 0, 3) … (c0+3, 1, 3); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 1248), g_0_1 = Vector256.LoadUnsafe(ref sums, 1256);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 1264), g_1_1 = Vector256.LoadUnsafe(ref sums, 1272);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 1280), g_2_1 = Vector256.LoadUnsafe(ref sums, 1288);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 1296), g_3_1 = Vector256.LoadUnsafe(ref sums, 1304);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 1312), g_4_1 = Vector256.LoadUnsafe(ref sums, 1320);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 1328), g_5_1 = Vector256.LoadUnsafe(ref sums, 1336);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 435));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 436));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 444));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 445));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 446));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 447));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 1248); g_0_1.StoreUnsafe(ref sums, 1256);
+                            g_1_0.StoreUnsafe(ref sums, 1264); g_1_1.StoreUnsafe(ref sums, 1272);
+                            g_2_0.StoreUnsafe(ref sums, 1280); g_2_1.StoreUnsafe(ref sums, 1288);
+                            g_3_0.StoreUnsafe(ref sums, 1296); g_3_1.StoreUnsafe(ref sums, 1304);
+                            g_4_0.StoreUnsafe(ref sums, 1312); g_4_1.StoreUnsafe(ref sums, 1320);
+                            g_5_0.StoreUnsafe(ref sums, 1328); g_5_1.StoreUnsafe(ref sums, 1336);
+                        }
+                        // Rows (c0+3, 1, 4) … (c0+3, 2, 4); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 1344), g_0_1 = Vector256.LoadUnsafe(ref sums, 1352);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 1360), g_1_1 = Vector256.LoadUnsafe(ref sums, 1368);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 1376), g_2_1 = Vector256.LoadUnsafe(ref sums, 1384);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 1392), g_3_1 = Vector256.LoadUnsafe(ref sums, 1400);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 1408), g_4_1 = Vector256.LoadUnsafe(ref sums, 1416);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 1424), g_5_1 = Vector256.LoadUnsafe(ref sums, 1432);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 448));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 456));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 457));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 458));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 459));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 460));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 1344); g_0_1.StoreUnsafe(ref sums, 1352);
+                            g_1_0.StoreUnsafe(ref sums, 1360); g_1_1.StoreUnsafe(ref sums, 1368);
+                            g_2_0.StoreUnsafe(ref sums, 1376); g_2_1.StoreUnsafe(ref sums, 1384);
+                            g_3_0.StoreUnsafe(ref sums, 1392); g_3_1.StoreUnsafe(ref sums, 1400);
+                            g_4_0.StoreUnsafe(ref sums, 1408); g_4_1.StoreUnsafe(ref sums, 1416);
+                            g_5_0.StoreUnsafe(ref sums, 1424); g_5_1.StoreUnsafe(ref sums, 1432);
+                        }
+                        // Rows (c0+3, 3, 0) … (c0+3, 4, 0); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 1440), g_0_1 = Vector256.LoadUnsafe(ref sums, 1448);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 1456), g_1_1 = Vector256.LoadUnsafe(ref sums, 1464);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 1472), g_2_1 = Vector256.LoadUnsafe(ref sums, 1480);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 1488), g_3_1 = Vector256.LoadUnsafe(ref sums, 1496);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 1504), g_4_1 = Vector256.LoadUnsafe(ref sums, 1512);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 1520), g_5_1 = Vector256.LoadUnsafe(ref sums, 1528);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 468));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 469));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 470));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 471));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 472));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 480));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 1440); g_0_1.StoreUnsafe(ref sums, 1448);
+                            g_1_0.StoreUnsafe(ref sums, 1456); g_1_1.StoreUnsafe(ref sums, 1464);
+                            g_2_0.StoreUnsafe(ref sums, 1472); g_2_1.StoreUnsafe(ref sums, 1480);
+                            g_3_0.StoreUnsafe(ref sums, 1488); g_3_1.StoreUnsafe(ref sums, 1496);
+                            g_4_0.StoreUnsafe(ref sums, 1504); g_4_1.StoreUnsafe(ref sums, 1512);
+                            g_5_0.StoreUnsafe(ref sums, 1520); g_5_1.StoreUnsafe(ref sums, 1528);
+                        }
+                        // Rows (c0+3, 4, 1) … (c0+4, 0, 1); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 1536), g_0_1 = Vector256.LoadUnsafe(ref sums, 1544);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 1552), g_1_1 = Vector256.LoadUnsafe(ref sums, 1560);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 1568), g_2_1 = Vector256.LoadUnsafe(ref sums, 1576);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 1584), g_3_1 = Vector256.LoadUnsafe(ref sums, 1592);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 1600), g_4_1 = Vector256.LoadUnsafe(ref sums, 1608);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 1616), g_5_1 = Vector256.LoadUnsafe(ref sums, 1624);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 481));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 482));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 483));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 484));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 576));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 577));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 1536); g_0_1.StoreUnsafe(ref sums, 1544);
+                            g_1_0.StoreUnsafe(ref sums, 1552); g_1_1.StoreUnsafe(ref sums, 1560);
+                            g_2_0.StoreUnsafe(ref sums, 1568); g_2_1.StoreUnsafe(ref sums, 1576);
+                            g_3_0.StoreUnsafe(ref sums, 1584); g_3_1.StoreUnsafe(ref sums, 1592);
+                            g_4_0.StoreUnsafe(ref sums, 1600); g_4_1.StoreUnsafe(ref sums, 1608);
+                            g_5_0.StoreUnsafe(ref sums, 1616); g_5_1.StoreUnsafe(ref sums, 1624);
+                        }
+                        // Rows (c0+4, 0, 2) … (c0+4, 1, 2); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 1632), g_0_1 = Vector256.LoadUnsafe(ref sums, 1640);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 1648), g_1_1 = Vector256.LoadUnsafe(ref sums, 1656);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 1664), g_2_1 = Vector256.LoadUnsafe(ref sums, 1672);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 1680), g_3_1 = Vector256.LoadUnsafe(ref sums, 1688);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 1696), g_4_1 = Vector256.LoadUnsafe(ref sums, 1704);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 1712), g_5_1 = Vector256.LoadUnsafe(ref sums, 1720);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 578));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 579));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 580));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 588));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 589));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 590));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 1632); g_0_1.StoreUnsafe(ref sums, 1640);
+                            g_1_0.StoreUnsafe(ref sums, 1648); g_1_1.StoreUnsafe(ref sums, 1656);
+                            g_2_0.StoreUnsafe(ref sums, 1664); g_2_1.StoreUnsafe(ref sums, 1672);
+                            g_3_0.StoreUnsafe(ref sums, 1680); g_3_1.StoreUnsafe(ref sums, 1688);
+                            g_4_0.StoreUnsafe(ref sums, 1696); g_4_1.StoreUnsafe(ref sums, 1704);
+                            g_5_0.StoreUnsafe(ref sums, 1712); g_5_1.StoreUnsafe(ref sums, 1720);
+                        }
+                        // Rows (c0+4, 1, 3) … (c0+4, 2, 3); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 1728), g_0_1 = Vector256.LoadUnsafe(ref sums, 1736);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 1744), g_1_1 = Vector256.LoadUnsafe(ref sums, 1752);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 1760), g_2_1 = Vector256.LoadUnsafe(ref sums, 1768);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 1776), g_3_1 = Vector256.LoadUnsafe(ref sums, 1784);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 1792), g_4_1 = Vector256.LoadUnsafe(ref sums, 1800);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 1808), g_5_1 = Vector256.LoadUnsafe(ref sums, 1816);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 591));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 592));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 600));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 601));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 602));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 603));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 1728); g_0_1.StoreUnsafe(ref sums, 1736);
+                            g_1_0.StoreUnsafe(ref sums, 1744); g_1_1.StoreUnsafe(ref sums, 1752);
+                            g_2_0.StoreUnsafe(ref sums, 1760); g_2_1.StoreUnsafe(ref sums, 1768);
+                            g_3_0.StoreUnsafe(ref sums, 1776); g_3_1.StoreUnsafe(ref sums, 1784);
+                            g_4_0.StoreUnsafe(ref sums, 1792); g_4_1.StoreUnsafe(ref sums, 1800);
+                            g_5_0.StoreUnsafe(ref sums, 1808); g_5_1.StoreUnsafe(ref sums, 1816);
+                        }
+                        // Rows (c0+4, 2, 4) … (c0+4, 3, 4); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 1824), g_0_1 = Vector256.LoadUnsafe(ref sums, 1832);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 1840), g_1_1 = Vector256.LoadUnsafe(ref sums, 1848);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 1856), g_2_1 = Vector256.LoadUnsafe(ref sums, 1864);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 1872), g_3_1 = Vector256.LoadUnsafe(ref sums, 1880);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 1888), g_4_1 = Vector256.LoadUnsafe(ref sums, 1896);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 1904), g_5_1 = Vector256.LoadUnsafe(ref sums, 1912);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 604));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 612));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 613));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 614));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 615));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 616));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 1824); g_0_1.StoreUnsafe(ref sums, 1832);
+                            g_1_0.StoreUnsafe(ref sums, 1840); g_1_1.StoreUnsafe(ref sums, 1848);
+                            g_2_0.StoreUnsafe(ref sums, 1856); g_2_1.StoreUnsafe(ref sums, 1864);
+                            g_3_0.StoreUnsafe(ref sums, 1872); g_3_1.StoreUnsafe(ref sums, 1880);
+                            g_4_0.StoreUnsafe(ref sums, 1888); g_4_1.StoreUnsafe(ref sums, 1896);
+                            g_5_0.StoreUnsafe(ref sums, 1904); g_5_1.StoreUnsafe(ref sums, 1912);
+                        }
+                        // Rows (c0+4, 4, 0) … (c0+5, 0, 0); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 1920), g_0_1 = Vector256.LoadUnsafe(ref sums, 1928);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 1936), g_1_1 = Vector256.LoadUnsafe(ref sums, 1944);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 1952), g_2_1 = Vector256.LoadUnsafe(ref sums, 1960);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 1968), g_3_1 = Vector256.LoadUnsafe(ref sums, 1976);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 1984), g_4_1 = Vector256.LoadUnsafe(ref sums, 1992);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 2000), g_5_1 = Vector256.LoadUnsafe(ref sums, 2008);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 624));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 625));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 626));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 627));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 628));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 720));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 1920); g_0_1.StoreUnsafe(ref sums, 1928);
+                            g_1_0.StoreUnsafe(ref sums, 1936); g_1_1.StoreUnsafe(ref sums, 1944);
+                            g_2_0.StoreUnsafe(ref sums, 1952); g_2_1.StoreUnsafe(ref sums, 1960);
+                            g_3_0.StoreUnsafe(ref sums, 1968); g_3_1.StoreUnsafe(ref sums, 1976);
+                            g_4_0.StoreUnsafe(ref sums, 1984); g_4_1.StoreUnsafe(ref sums, 1992);
+                            g_5_0.StoreUnsafe(ref sums, 2000); g_5_1.StoreUnsafe(ref sums, 2008);
+                        }
+                        // Rows (c0+5, 0, 1) … (c0+5, 1, 1); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 2016), g_0_1 = Vector256.LoadUnsafe(ref sums, 2024);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 2032), g_1_1 = Vector256.LoadUnsafe(ref sums, 2040);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 2048), g_2_1 = Vector256.LoadUnsafe(ref sums, 2056);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 2064), g_3_1 = Vector256.LoadUnsafe(ref sums, 2072);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 2080), g_4_1 = Vector256.LoadUnsafe(ref sums, 2088);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 2096), g_5_1 = Vector256.LoadUnsafe(ref sums, 2104);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 721));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 722));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 723));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 724));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 732));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 733));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 2016); g_0_1.StoreUnsafe(ref sums, 2024);
+                            g_1_0.StoreUnsafe(ref sums, 2032); g_1_1.StoreUnsafe(ref sums, 2040);
+                            g_2_0.StoreUnsafe(ref sums, 2048); g_2_1.StoreUnsafe(ref sums, 2056);
+                            g_3_0.StoreUnsafe(ref sums, 2064); g_3_1.StoreUnsafe(ref sums, 2072);
+                            g_4_0.StoreUnsafe(ref sums, 2080); g_4_1.StoreUnsafe(ref sums, 2088);
+                            g_5_0.StoreUnsafe(ref sums, 2096); g_5_1.StoreUnsafe(ref sums, 2104);
+                        }
+                        // Rows (c0+5, 1, 2) … (c0+5, 2, 2); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 2112), g_0_1 = Vector256.LoadUnsafe(ref sums, 2120);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 2128), g_1_1 = Vector256.LoadUnsafe(ref sums, 2136);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 2144), g_2_1 = Vector256.LoadUnsafe(ref sums, 2152);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 2160), g_3_1 = Vector256.LoadUnsafe(ref sums, 2168);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 2176), g_4_1 = Vector256.LoadUnsafe(ref sums, 2184);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 2192), g_5_1 = Vector256.LoadUnsafe(ref sums, 2200);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 734));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 735));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 736));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 744));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 745));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 746));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 2112); g_0_1.StoreUnsafe(ref sums, 2120);
+                            g_1_0.StoreUnsafe(ref sums, 2128); g_1_1.StoreUnsafe(ref sums, 2136);
+                            g_2_0.StoreUnsafe(ref sums, 2144); g_2_1.StoreUnsafe(ref sums, 2152);
+                            g_3_0.StoreUnsafe(ref sums, 2160); g_3_1.StoreUnsafe(ref sums, 2168);
+                            g_4_0.StoreUnsafe(ref sums, 2176); g_4_1.StoreUnsafe(ref sums, 2184);
+                            g_5_0.StoreUnsafe(ref sums, 2192); g_5_1.StoreUnsafe(ref sums, 2200);
+                        }
+                        // Rows (c0+5, 2, 3) … (c0+5, 3, 3); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 2208), g_0_1 = Vector256.LoadUnsafe(ref sums, 2216);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 2224), g_1_1 = Vector256.LoadUnsafe(ref sums, 2232);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 2240), g_2_1 = Vector256.LoadUnsafe(ref sums, 2248);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 2256), g_3_1 = Vector256.LoadUnsafe(ref sums, 2264);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 2272), g_4_1 = Vector256.LoadUnsafe(ref sums, 2280);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 2288), g_5_1 = Vector256.LoadUnsafe(ref sums, 2296);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 747));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 748));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 756));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 757));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 758));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 759));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 2208); g_0_1.StoreUnsafe(ref sums, 2216);
+                            g_1_0.StoreUnsafe(ref sums, 2224); g_1_1.StoreUnsafe(ref sums, 2232);
+                            g_2_0.StoreUnsafe(ref sums, 2240); g_2_1.StoreUnsafe(ref sums, 2248);
+                            g_3_0.StoreUnsafe(ref sums, 2256); g_3_1.StoreUnsafe(ref sums, 2264);
+                            g_4_0.StoreUnsafe(ref sums, 2272); g_4_1.StoreUnsafe(ref sums, 2280);
+                            g_5_0.StoreUnsafe(ref sums, 2288); g_5_1.StoreUnsafe(ref sums, 2296);
+                        }
+                        // Rows (c0+5, 3, 4) … (c0+5, 4, 4); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
+                        {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 2304), g_0_1 = Vector256.LoadUnsafe(ref sums, 2312);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 2320), g_1_1 = Vector256.LoadUnsafe(ref sums, 2328);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 2336), g_2_1 = Vector256.LoadUnsafe(ref sums, 2344);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 2352), g_3_1 = Vector256.LoadUnsafe(ref sums, 2360);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 2368), g_4_1 = Vector256.LoadUnsafe(ref sums, 2376);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 2384), g_5_1 = Vector256.LoadUnsafe(ref sums, 2392);
+                            for (int i = i0; i < i0 + 8; i++)
+                            {
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 128) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 12);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d), d_1 = Vector256.LoadUnsafe(ref d, 8);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 760));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d_1, x, g_0_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 768));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d_1, x, g_1_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 769));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d_1, x, g_2_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 770));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d_1, x, g_3_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 771));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0); g_4_1 = KernelSupport.MultiplyAdd(d_1, x, g_4_1);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 772));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0); g_5_1 = KernelSupport.MultiplyAdd(d_1, x, g_5_1);
+                                    d = ref Unsafe.Add(ref d, 16);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
+                            }
+                            g_0_0.StoreUnsafe(ref sums, 2304); g_0_1.StoreUnsafe(ref sums, 2312);
+                            g_1_0.StoreUnsafe(ref sums, 2320); g_1_1.StoreUnsafe(ref sums, 2328);
+                            g_2_0.StoreUnsafe(ref sums, 2336); g_2_1.StoreUnsafe(ref sums, 2344);
+                            g_3_0.StoreUnsafe(ref sums, 2352); g_3_1.StoreUnsafe(ref sums, 2360);
+                            g_4_0.StoreUnsafe(ref sums, 2368); g_4_1.StoreUnsafe(ref sums, 2376);
+                            g_5_0.StoreUnsafe(ref sums, 2384); g_5_1.StoreUnsafe(ref sums, 2392);
+                        }
                     }
                 }
             }
 
-            // Bias gradient: the output gradient summed over each channel (the zero padding adds nothing).
-            for (int k = 0; k < 16; k++)
+            // Bias gradient: the output gradient summed over the pixels, 8 channels at a time.
+            for (int k = 0; k < 16; k += 8)
             {
-                ref float gradChannel = ref Unsafe.Add(ref outputGrad, k * 64);
                 Vector256<float> sum = Vector256<float>.Zero;
-                for (int v = 0; v < 64; v += 8)
+                for (int p = 0; p < 64; p++)
                 {
-                    sum += Vector256.LoadUnsafe(ref gradChannel, (nuint)v);
+                    sum += Vector256.LoadUnsafe(ref outputGradT, (nuint)((p * 16) + k));
                 }
-                Unsafe.Add(ref biasGrad, k) += Vector256.Sum(sum);
+                (Vector256.LoadUnsafe(ref biasGrad, (nuint)k) + sum).StoreUnsafe(ref biasGrad, (nuint)k);
             }
         }
 

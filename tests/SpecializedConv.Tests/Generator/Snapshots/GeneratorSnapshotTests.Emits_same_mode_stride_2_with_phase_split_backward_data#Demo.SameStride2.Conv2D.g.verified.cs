@@ -124,13 +124,17 @@ namespace SpecializedConv.Generated
         // Only backward-weights packs the input: the forward pass reads it in place, two input columns an output column.
         // Backward-data reads the output gradient in place; its stride phases go through a scratch buffer.
         private const int PhaseGradLength = 192;
-        // Backward-weights reads the output gradient in place: its rows are whole vectors already.
+        // Backward-weights reads the output gradient transposed to pixel-major order, [i, j][k], and sums into the weight
+        // gradient transposed, [c, r, s][k]: eight output channels to a vector.
 
         // What kernels reading their source in place read for rows above or below it: zeros, never written.
         private static readonly float[] s_zeroRow = new float[18];
 
         // Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.
+        // (The transposed gradients are rewritten whole by every call to backward-weights.)
         [ThreadStatic] private static float[]? t_packedInput;
+        [ThreadStatic] private static float[]? t_outputGradT;
+        [ThreadStatic] private static float[]? t_weightGradT;
         [ThreadStatic] private static float[]? t_phaseGrad;
 
         public static void Forward(ReadOnlySpan<float> input, ReadOnlySpan<float> weights, ReadOnlySpan<float> bias, Span<float> output)
@@ -191,12 +195,19 @@ namespace SpecializedConv.Generated
             }
 
             float[] packed = KernelSupport.Scratch(ref t_packedInput, PackedInputLength);
-            weightGrad.Clear();
+            float[] outputGradT = KernelSupport.Scratch(ref t_outputGradT, OutputLength);
+            float[] weightGradT = KernelSupport.Scratch(ref t_weightGradT, WeightLength);
+            Array.Clear(weightGradT);
             biasGrad.Clear();
             for (int n = 0; n < batch; n++)
             {
-                BackwardWeightsSample(input.Slice(n * InputLength, InputLength), packed, ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength)), ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));
+                KernelSupport.PackPlanes(input.Slice(n * InputLength, InputLength), packed, InChannels, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
+                KernelSupport.Transpose(outputGrad.Slice(n * OutputLength, OutputLength), outputGradT, OutChannels, OutHeight * OutWidth);
+                BackwardWeightsSample(ref MemoryMarshal.GetArrayDataReference(packed), ref MemoryMarshal.GetArrayDataReference(outputGradT), ref MemoryMarshal.GetArrayDataReference(weightGradT), ref MemoryMarshal.GetReference(biasGrad));
             }
+
+            // The sums are kept as rows of output channels, one per (source channel, tap); the weights are K,C,R,S.
+            KernelSupport.Transpose(weightGradT, weightGrad, InChannels * 9, OutChannels);
         }
 
         /// <summary>
@@ -730,141 +741,195 @@ namespace SpecializedConv.Generated
         }
 
         /// <summary>
-        /// One sample's weight and bias gradients, added to <paramref name="weightGrad"/> and <paramref name="biasGrad"/>:
-        /// weightGrad[k,c,r,s] += Σ_i Σ_j outputGrad[k,i,j] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
+        /// One sample's weight and bias gradients, added to <paramref name="weightGradT"/> ([c, r, s][k]) and <paramref name="biasGrad"/>:
+        /// weightGradT[c,r,s][k] += Σ_i Σ_j outputGradT[i,j][k] · xpad[c, i·stride + r·dilation, j·stride + s·dilation].
         /// </summary>
         /// <remarks>
-        /// Blocks of 4 output channel(s) × up to 3 taps: one Vector256 accumulator per (channel, tap) sums over all output pixels,
-        /// eight columns at a time (the gradient rows are zero-padded to whole vectors), and is reduced once at the end.
-        /// Source channels in the outer loop: each input plane is read from L1 by every channel block in turn.
-        /// Each is packed (zero-padded, split into column phases) just before, into the first channel of the working buffer, which stays in L1.
+        /// Blocks of 8 output channels (1 vector(s)) × groups of up to 12 (source channel, tap) rows: per output pixel, the
+        /// 1 gradient vector(s) are loaded once and each row's input value is broadcast to them. Tiles of 8 output row(s)
+        /// keep the gradient they read in L1; the accumulators are loaded from and stored to weightGradT once per tile.
         /// </remarks>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static void BackwardWeightsSample(ReadOnlySpan<float> source, float[] packed, ref float outputGrad, ref float weightGrad, ref float biasGrad)
+        private static void BackwardWeightsSample(ref float input, ref float outputGradT, ref float weightGradT, ref float biasGrad)
         {
-            for (int c = 0; c < 3; c++)
             {
-                KernelSupport.PackPlanes(source.Slice(c * (InHeight * InWidth), InHeight * InWidth), packed, 1, InHeight, InWidth, PadTop, PadLeft, Stride, PackedInputChannelPitch, PackedInputPhasePitch, PackedInputRowPitch);
-                ref float input = ref MemoryMarshal.GetArrayDataReference(packed);
-                for (int channelBlock = 0; channelBlock < 2; channelBlock++)
+                const int k0 = 0;
                 {
-                    int k0 = channelBlock * 4;
-                    ref float wg = ref Unsafe.Add(ref weightGrad, (k0 * 27) + (c * 9));
-                    // Taps (0,0) … (0,2); accumulator g_k_t: output channel k0+k, tap t of this group.
+                    const int i0 = 0;
+                    // The last 3 source channel(s), after the last whole repeat of the groups above.
                     {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
-                        Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero;
-                        Vector256<float> g_3_0 = Vector256<float>.Zero, g_3_1 = Vector256<float>.Zero, g_3_2 = Vector256<float>.Zero;
-                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
-                        ref float inputRow = ref input;
-                        for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 18))
+                        const int c0 = 0;
+                        ref float channels = ref Unsafe.Add(ref input, c0 * 306);
+                        ref float sums = ref Unsafe.Add(ref weightGradT, (c0 * 72) + k0);
+                        // Rows (c0+0, 0, 0) … (c0+1, 0, 2); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
                         {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 0);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 8);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 16);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 24);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 32);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 40);
+                            Vector256<float> g_6_0 = Vector256.LoadUnsafe(ref sums, 48);
+                            Vector256<float> g_7_0 = Vector256.LoadUnsafe(ref sums, 56);
+                            Vector256<float> g_8_0 = Vector256.LoadUnsafe(ref sums, 64);
+                            Vector256<float> g_9_0 = Vector256.LoadUnsafe(ref sums, 72);
+                            Vector256<float> g_10_0 = Vector256.LoadUnsafe(ref sums, 80);
+                            Vector256<float> g_11_0 = Vector256.LoadUnsafe(ref sums, 88);
+                            for (int i = i0; i < i0 + 8; i++)
                             {
-                                Vector256<float> x_0 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 0)), x_1 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 153)), x_2 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 1));
-                                Vector256<float> d;
-                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0));
-                                g_0_0 = KernelSupport.MultiplyAdd(d, x_0, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d, x_1, g_0_1); g_0_2 = KernelSupport.MultiplyAdd(d, x_2, g_0_2);
-                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
-                                g_1_0 = KernelSupport.MultiplyAdd(d, x_0, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d, x_1, g_1_1); g_1_2 = KernelSupport.MultiplyAdd(d, x_2, g_1_2);
-                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 128));
-                                g_2_0 = KernelSupport.MultiplyAdd(d, x_0, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d, x_1, g_2_1); g_2_2 = KernelSupport.MultiplyAdd(d, x_2, g_2_2);
-                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 192));
-                                g_3_0 = KernelSupport.MultiplyAdd(d, x_0, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d, x_1, g_3_1); g_3_2 = KernelSupport.MultiplyAdd(d, x_2, g_3_2);
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 64) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 18);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(pixel);
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 153));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 1));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 9));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 162));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 10));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 18));
+                                    g_6_0 = KernelSupport.MultiplyAdd(d_0, x, g_6_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 171));
+                                    g_7_0 = KernelSupport.MultiplyAdd(d_0, x, g_7_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 19));
+                                    g_8_0 = KernelSupport.MultiplyAdd(d_0, x, g_8_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 306));
+                                    g_9_0 = KernelSupport.MultiplyAdd(d_0, x, g_9_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 459));
+                                    g_10_0 = KernelSupport.MultiplyAdd(d_0, x, g_10_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 307));
+                                    g_11_0 = KernelSupport.MultiplyAdd(d_0, x, g_11_0);
+                                    d = ref Unsafe.Add(ref d, 8);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
                             }
+                            g_0_0.StoreUnsafe(ref sums, 0);
+                            g_1_0.StoreUnsafe(ref sums, 8);
+                            g_2_0.StoreUnsafe(ref sums, 16);
+                            g_3_0.StoreUnsafe(ref sums, 24);
+                            g_4_0.StoreUnsafe(ref sums, 32);
+                            g_5_0.StoreUnsafe(ref sums, 40);
+                            g_6_0.StoreUnsafe(ref sums, 48);
+                            g_7_0.StoreUnsafe(ref sums, 56);
+                            g_8_0.StoreUnsafe(ref sums, 64);
+                            g_9_0.StoreUnsafe(ref sums, 72);
+                            g_10_0.StoreUnsafe(ref sums, 80);
+                            g_11_0.StoreUnsafe(ref sums, 88);
                         }
-                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero);
-                        (Vector128.LoadUnsafe(ref wg, 0) + sums0).StoreUnsafe(ref wg, 0);
-                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero);
-                        (Vector128.LoadUnsafe(ref wg, 27) + sums1).StoreUnsafe(ref wg, 27);
-                        Vector128<float> sums2 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero);
-                        (Vector128.LoadUnsafe(ref wg, 54) + sums2).StoreUnsafe(ref wg, 54);
-                        Vector128<float> sums3 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero);
-                        (Vector128.LoadUnsafe(ref wg, 81) + sums3).StoreUnsafe(ref wg, 81);
-                    }
-                    // Taps (1,0) … (1,2); accumulator g_k_t: output channel k0+k, tap t of this group.
-                    {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
-                        Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero;
-                        Vector256<float> g_3_0 = Vector256<float>.Zero, g_3_1 = Vector256<float>.Zero, g_3_2 = Vector256<float>.Zero;
-                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
-                        ref float inputRow = ref input;
-                        for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 18))
+                        // Rows (c0+1, 1, 0) … (c0+2, 1, 2); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
                         {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 96);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 104);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 112);
+                            Vector256<float> g_3_0 = Vector256.LoadUnsafe(ref sums, 120);
+                            Vector256<float> g_4_0 = Vector256.LoadUnsafe(ref sums, 128);
+                            Vector256<float> g_5_0 = Vector256.LoadUnsafe(ref sums, 136);
+                            Vector256<float> g_6_0 = Vector256.LoadUnsafe(ref sums, 144);
+                            Vector256<float> g_7_0 = Vector256.LoadUnsafe(ref sums, 152);
+                            Vector256<float> g_8_0 = Vector256.LoadUnsafe(ref sums, 160);
+                            Vector256<float> g_9_0 = Vector256.LoadUnsafe(ref sums, 168);
+                            Vector256<float> g_10_0 = Vector256.LoadUnsafe(ref sums, 176);
+                            Vector256<float> g_11_0 = Vector256.LoadUnsafe(ref sums, 184);
+                            for (int i = i0; i < i0 + 8; i++)
                             {
-                                Vector256<float> x_0 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 9)), x_1 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 162)), x_2 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 10));
-                                Vector256<float> d;
-                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0));
-                                g_0_0 = KernelSupport.MultiplyAdd(d, x_0, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d, x_1, g_0_1); g_0_2 = KernelSupport.MultiplyAdd(d, x_2, g_0_2);
-                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
-                                g_1_0 = KernelSupport.MultiplyAdd(d, x_0, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d, x_1, g_1_1); g_1_2 = KernelSupport.MultiplyAdd(d, x_2, g_1_2);
-                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 128));
-                                g_2_0 = KernelSupport.MultiplyAdd(d, x_0, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d, x_1, g_2_1); g_2_2 = KernelSupport.MultiplyAdd(d, x_2, g_2_2);
-                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 192));
-                                g_3_0 = KernelSupport.MultiplyAdd(d, x_0, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d, x_1, g_3_1); g_3_2 = KernelSupport.MultiplyAdd(d, x_2, g_3_2);
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 64) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 18);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 315));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 468));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 316));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 324));
+                                    g_3_0 = KernelSupport.MultiplyAdd(d_0, x, g_3_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 477));
+                                    g_4_0 = KernelSupport.MultiplyAdd(d_0, x, g_4_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 325));
+                                    g_5_0 = KernelSupport.MultiplyAdd(d_0, x, g_5_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 612));
+                                    g_6_0 = KernelSupport.MultiplyAdd(d_0, x, g_6_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 765));
+                                    g_7_0 = KernelSupport.MultiplyAdd(d_0, x, g_7_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 613));
+                                    g_8_0 = KernelSupport.MultiplyAdd(d_0, x, g_8_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 621));
+                                    g_9_0 = KernelSupport.MultiplyAdd(d_0, x, g_9_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 774));
+                                    g_10_0 = KernelSupport.MultiplyAdd(d_0, x, g_10_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 622));
+                                    g_11_0 = KernelSupport.MultiplyAdd(d_0, x, g_11_0);
+                                    d = ref Unsafe.Add(ref d, 8);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
                             }
+                            g_0_0.StoreUnsafe(ref sums, 96);
+                            g_1_0.StoreUnsafe(ref sums, 104);
+                            g_2_0.StoreUnsafe(ref sums, 112);
+                            g_3_0.StoreUnsafe(ref sums, 120);
+                            g_4_0.StoreUnsafe(ref sums, 128);
+                            g_5_0.StoreUnsafe(ref sums, 136);
+                            g_6_0.StoreUnsafe(ref sums, 144);
+                            g_7_0.StoreUnsafe(ref sums, 152);
+                            g_8_0.StoreUnsafe(ref sums, 160);
+                            g_9_0.StoreUnsafe(ref sums, 168);
+                            g_10_0.StoreUnsafe(ref sums, 176);
+                            g_11_0.StoreUnsafe(ref sums, 184);
                         }
-                        Vector128<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, Vector256<float>.Zero);
-                        (Vector128.LoadUnsafe(ref wg, 3) + sums0).StoreUnsafe(ref wg, 3);
-                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_1_0, g_1_1, g_1_2, Vector256<float>.Zero);
-                        (Vector128.LoadUnsafe(ref wg, 30) + sums1).StoreUnsafe(ref wg, 30);
-                        Vector128<float> sums2 = KernelSupport.HorizontalSums(g_2_0, g_2_1, g_2_2, Vector256<float>.Zero);
-                        (Vector128.LoadUnsafe(ref wg, 57) + sums2).StoreUnsafe(ref wg, 57);
-                        Vector128<float> sums3 = KernelSupport.HorizontalSums(g_3_0, g_3_1, g_3_2, Vector256<float>.Zero);
-                        (Vector128.LoadUnsafe(ref wg, 84) + sums3).StoreUnsafe(ref wg, 84);
-                    }
-                    // Taps (2,0) … (2,2); accumulator g_k_t: output channel k0+k, tap t of this group.
-                    {
-                        Vector256<float> g_0_0 = Vector256<float>.Zero, g_0_1 = Vector256<float>.Zero, g_0_2 = Vector256<float>.Zero;
-                        Vector256<float> g_1_0 = Vector256<float>.Zero, g_1_1 = Vector256<float>.Zero, g_1_2 = Vector256<float>.Zero;
-                        Vector256<float> g_2_0 = Vector256<float>.Zero, g_2_1 = Vector256<float>.Zero, g_2_2 = Vector256<float>.Zero;
-                        Vector256<float> g_3_0 = Vector256<float>.Zero, g_3_1 = Vector256<float>.Zero, g_3_2 = Vector256<float>.Zero;
-                        ref float gradRow = ref Unsafe.Add(ref outputGrad, k0 * 64);
-                        ref float inputRow = ref input;
-                        for (int i = 0; i < 8; i++, gradRow = ref Unsafe.Add(ref gradRow, 8), inputRow = ref Unsafe.Add(ref inputRow, 18))
+                        // Rows (c0+2, 2, 0) … (c0+2, 2, 2); accumulator g_t_v: row t, output channels k0+8v … k0+8v+7.
                         {
+                            Vector256<float> g_0_0 = Vector256.LoadUnsafe(ref sums, 192);
+                            Vector256<float> g_1_0 = Vector256.LoadUnsafe(ref sums, 200);
+                            Vector256<float> g_2_0 = Vector256.LoadUnsafe(ref sums, 208);
+                            for (int i = i0; i < i0 + 8; i++)
                             {
-                                Vector256<float> x_0 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 18)), x_1 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 171)), x_2 = Vector256.LoadUnsafe(ref inputRow, (nuint)(0 + 19));
-                                Vector256<float> d;
-                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 0));
-                                g_0_0 = KernelSupport.MultiplyAdd(d, x_0, g_0_0); g_0_1 = KernelSupport.MultiplyAdd(d, x_1, g_0_1); g_0_2 = KernelSupport.MultiplyAdd(d, x_2, g_0_2);
-                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 64));
-                                g_1_0 = KernelSupport.MultiplyAdd(d, x_0, g_1_0); g_1_1 = KernelSupport.MultiplyAdd(d, x_1, g_1_1); g_1_2 = KernelSupport.MultiplyAdd(d, x_2, g_1_2);
-                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 128));
-                                g_2_0 = KernelSupport.MultiplyAdd(d, x_0, g_2_0); g_2_1 = KernelSupport.MultiplyAdd(d, x_1, g_2_1); g_2_2 = KernelSupport.MultiplyAdd(d, x_2, g_2_2);
-                                d = Vector256.LoadUnsafe(ref gradRow, (nuint)(0 + 192));
-                                g_3_0 = KernelSupport.MultiplyAdd(d, x_0, g_3_0); g_3_1 = KernelSupport.MultiplyAdd(d, x_1, g_3_1); g_3_2 = KernelSupport.MultiplyAdd(d, x_2, g_3_2);
+                                // Output pixel (i, j): its gradients d, its input value for each row at a fixed distance from pixel.
+                                ref float d = ref Unsafe.Add(ref outputGradT, (i * 64) + k0);
+                                ref float pixel = ref Unsafe.Add(ref channels, i * 18);
+                                for (int j = 0; j < 8; j++)
+                                {
+                                    Vector256<float> d_0 = Vector256.LoadUnsafe(ref d);
+                                    Vector256<float> x;
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 630));
+                                    g_0_0 = KernelSupport.MultiplyAdd(d_0, x, g_0_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 783));
+                                    g_1_0 = KernelSupport.MultiplyAdd(d_0, x, g_1_0);
+                                    x = Vector256.Create(Unsafe.Add(ref pixel, 631));
+                                    g_2_0 = KernelSupport.MultiplyAdd(d_0, x, g_2_0);
+                                    d = ref Unsafe.Add(ref d, 8);
+                                    pixel = ref Unsafe.Add(ref pixel, 1);
+                                }
                             }
+                            g_0_0.StoreUnsafe(ref sums, 192);
+                            g_1_0.StoreUnsafe(ref sums, 200);
+                            g_2_0.StoreUnsafe(ref sums, 208);
                         }
-                        Vector256<float> sums0 = KernelSupport.HorizontalSums(g_0_0, g_0_1, g_0_2, g_1_0, g_1_1, g_1_2, g_2_0, g_2_1);
-                        Unsafe.Add(ref wg, 6) += sums0.GetElement(0);
-                        Unsafe.Add(ref wg, 7) += sums0.GetElement(1);
-                        Unsafe.Add(ref wg, 8) += sums0.GetElement(2);
-                        Unsafe.Add(ref wg, 33) += sums0.GetElement(3);
-                        Unsafe.Add(ref wg, 34) += sums0.GetElement(4);
-                        Unsafe.Add(ref wg, 35) += sums0.GetElement(5);
-                        Unsafe.Add(ref wg, 60) += sums0.GetElement(6);
-                        Unsafe.Add(ref wg, 61) += sums0.GetElement(7);
-                        Vector128<float> sums1 = KernelSupport.HorizontalSums(g_2_2, g_3_0, g_3_1, g_3_2);
-                        Unsafe.Add(ref wg, 62) += sums1.GetElement(0);
-                        Unsafe.Add(ref wg, 87) += sums1.GetElement(1);
-                        Unsafe.Add(ref wg, 88) += sums1.GetElement(2);
-                        Unsafe.Add(ref wg, 89) += sums1.GetElement(3);
                     }
                 }
             }
 
-            // Bias gradient: the output gradient summed over each channel (the zero padding adds nothing).
-            for (int k = 0; k < 8; k++)
+            // Bias gradient: the output gradient summed over the pixels, 8 channels at a time.
+            for (int k = 0; k < 8; k += 8)
             {
-                ref float gradChannel = ref Unsafe.Add(ref outputGrad, k * 64);
                 Vector256<float> sum = Vector256<float>.Zero;
-                for (int v = 0; v < 64; v += 8)
+                for (int p = 0; p < 64; p++)
                 {
-                    sum += Vector256.LoadUnsafe(ref gradChannel, (nuint)v);
+                    sum += Vector256.LoadUnsafe(ref outputGradT, (nuint)((p * 8) + k));
                 }
-                Unsafe.Add(ref biasGrad, k) += Vector256.Sum(sum);
+                (Vector256.LoadUnsafe(ref biasGrad, (nuint)k) + sum).StoreUnsafe(ref biasGrad, (nuint)k);
             }
         }
 
