@@ -287,6 +287,11 @@ public sealed partial class Conv2DGenerator
                 buffers.Add("t_weightGradT");
             }
 
+            if (AlignsOutputGrad(plan))
+            {
+                buffers.Add("t_alignedOutputGrad");
+            }
+
             if (plan.BackwardData.ScratchLength > 0)
             {
                 buffers.Add("t_phaseGrad");
@@ -306,6 +311,11 @@ public sealed partial class Conv2DGenerator
                 if (channelLanes)
                 {
                     w.Line("// (The transposed gradients are rewritten whole by every call to backward-weights.)");
+                }
+
+                if (AlignsOutputGrad(plan))
+                {
+                    w.Line("// (Backward-weights copies an output gradient that is off a 32-byte boundary onto one in t_alignedOutputGrad.)");
                 }
 
                 foreach (string buffer in buffers)
@@ -402,7 +412,7 @@ public sealed partial class Conv2DGenerator
                     EmitPaddedGradBuffer(w, s);
                     using (w.Open("for (int n = 0; n < batch; n++)"))
                     {
-                        string gradient = EmitPadOutputGrad(w, s);
+                        string gradient = EmitPadOutputGrad(w, s, alignedCopy: false);
                         w.Line($"BackwardDataSample({gradient}, ref MemoryMarshal.GetReference(weights), ref MemoryMarshal.GetReference(inputGrad.Slice(n * InputLength, InputLength)));");
                     }
                 }
@@ -492,7 +502,7 @@ public sealed partial class Conv2DGenerator
                     {
                         // An input that needs packing is packed one channel at a time inside the kernel.
                         string source = InputInPlace(plan) ? EmitPackInput(w, plan) : "input.Slice(n * InputLength, InputLength), packed";
-                        string gradient = EmitPadOutputGrad(w, s);
+                        string gradient = EmitPadOutputGrad(w, s, AlignsOutputGrad(plan));
                         w.Line($"BackwardWeightsSample({source}, {gradient}, ref MemoryMarshal.GetReference(weightGrad), ref MemoryMarshal.GetReference(biasGrad));");
                     }
                 }
@@ -624,6 +634,16 @@ public sealed partial class Conv2DGenerator
         /// <summary>When the output width is a whole number of vectors, the gradient is read where it is, not copied.</summary>
         private static bool GradientInPlace(LayerShape s) => s.OutWidth % Blocking.Lanes == 0;
 
+        /// <summary>
+        /// Whether the pixel-lane backward-weights reads its output gradient from a copy on a 32-byte boundary when the
+        /// caller's is not on one. It loads every gradient vector once per source channel and tap group, and off a boundary
+        /// half of those loads straddle two cache lines: S3's and S4's passes were 6–8 % slower with the gradient 8 bytes
+        /// past one (2026-12-04). With eight source channels or more the copy, about one more read of the gradient, costs
+        /// less than the straddling loads; LeNet conv1's single channel reads it only a few times.
+        /// </summary>
+        private static bool AlignsOutputGrad(LayerPlan plan) =>
+            plan.ChannelLanesWeights is null && GradientInPlace(plan.Shape) && plan.Shape.InChannels >= 8;
+
         private static void EmitPaddedGradBuffer(IndentedWriter w, LayerShape s)
         {
             if (!GradientInPlace(s))
@@ -632,12 +652,18 @@ public sealed partial class Conv2DGenerator
             }
         }
 
-        /// <summary>Pads sample n's output gradient to whole-vector rows, unless it has them; returns the reference to pass on.</summary>
-        private static string EmitPadOutputGrad(IndentedWriter w, LayerShape s)
+        /// <summary>
+        /// Pads sample n's output gradient to whole-vector rows, unless it has them; returns the reference to pass on. With
+        /// <paramref name="alignedCopy"/>, a gradient read in place that does not start on a 32-byte boundary is copied
+        /// onto one first (<see cref="AlignsOutputGrad"/>).
+        /// </summary>
+        private static string EmitPadOutputGrad(IndentedWriter w, LayerShape s, bool alignedCopy)
         {
             if (GradientInPlace(s))
             {
-                return "ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength))";
+                return alignedCopy
+                    ? $"ref {Support}.AlignedSource(outputGrad.Slice(n * OutputLength, OutputLength), ref t_alignedOutputGrad)"
+                    : "ref MemoryMarshal.GetReference(outputGrad.Slice(n * OutputLength, OutputLength))";
             }
 
             w.Line($"{Support}.PackPlanes(outputGrad.Slice(n * OutputLength, OutputLength), paddedGrad, OutChannels, OutHeight, OutWidth, 0, 0, 1, PaddedOutputGradChannelPitch, PaddedOutputGradChannelPitch, PaddedOutputGradRowPitch);");

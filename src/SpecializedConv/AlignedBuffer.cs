@@ -10,11 +10,13 @@ namespace SpecializedConv;
 /// The generated kernels read and write the caller's spans where they lie, eight floats at a time. A plain
 /// <c>new float[n]</c> starts 16 bytes into its object, which the GC places on an 8-byte boundary, so most arrays start
 /// off a 32-byte boundary and about half of the kernels' vector loads from them straddle two cache lines. Measured on
-/// the benchmark machine (calls alternating, 2026-12-04): the stride-2 forward pass 10 % slower when its input starts
-/// 8 bytes past a boundary, backward-weights of the same layer 5.5 % slower with its output gradient there, 3×3
-/// backward-data 5 %, LeNet's layers 1–4 % (64 output channels of 56×56: no difference measured). oneDNN and PyTorch
-/// align their tensors to 64 bytes, and so does the network runtime of this library, with this type. The buffer is a
-/// pinned array (the pinned object heap never moves it), so it needs no disposing: the GC frees it like any array.
+/// the benchmark machine with spans 8 bytes past a boundary, calls alternating with aligned ones (2026-12-04):
+/// backward-weights of 16×32×32 → 16 (3×3, padding 1) and of its stride-2 variant with K = 32 6–8 % slower when the
+/// output gradient lies there, the backward-data of the first 4–5 %, the stride-2 forward pass 1.5 % with its input
+/// there (11 % while the host was in a slow phase), LeNet's convolutions 1–5 %; 64 channels of 56×56, no difference.
+/// oneDNN and PyTorch align their tensors to 64 bytes, and so does the network runtime of this library, with this type.
+/// The buffer is a pinned array (the pinned object heap never moves it), so it needs no disposing: the GC frees it like
+/// any array.
 /// </remarks>
 public static class AlignedBuffer
 {

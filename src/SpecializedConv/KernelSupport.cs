@@ -72,6 +72,36 @@ public static class KernelSupport
     }
 
     /// <summary>
+    /// A reference to <paramref name="source"/> itself when it starts on a 32-byte boundary; otherwise to a copy of it on
+    /// one, in this thread's buffer <paramref name="slot"/> (a pinned array, allocated the first time). For kernels that
+    /// load every vector of a source many times: off a boundary, half of those loads would straddle two cache lines.
+    /// </summary>
+    public static ref float AlignedSource(ReadOnlySpan<float> source, ref float[]? slot)
+    {
+        const int AlignmentFloats = AlignedBuffer.Alignment / sizeof(float);
+        ref float start = ref MemoryMarshal.GetReference(source);
+        if (AddressOf(ref start) % 32 == 0)
+        {
+            return ref start;
+        }
+
+        float[]? buffer = slot;
+        if (buffer is null || buffer.Length < source.Length + AlignmentFloats - 1)
+        {
+            buffer = slot = GC.AllocateArray<float>(source.Length + AlignmentFloats - 1, pinned: true);
+        }
+
+        // The pinned object heap never moves the buffer, so its first aligned element stays the same.
+        ref float first = ref MemoryMarshal.GetArrayDataReference(buffer);
+        int offset = (int)((AlignedBuffer.Alignment - (AddressOf(ref first) % AlignedBuffer.Alignment)) % AlignedBuffer.Alignment) / sizeof(float);
+        source.CopyTo(buffer.AsSpan(offset, source.Length));
+        return ref Unsafe.Add(ref first, offset);
+    }
+
+    // The address a reference points to (its distance from null), without unsafe code; only ever taken modulo a power of two.
+    private static nuint AddressOf(ref float value) => (nuint)Unsafe.ByteOffset(ref Unsafe.NullRef<float>(), ref value);
+
+    /// <summary>
     /// Copies <paramref name="channels"/> planes of <paramref name="height"/>×<paramref name="width"/> into a zero-padded,
     /// column-phase-split layout: element (c, y, x) goes to
     /// <c>c·channelPitch + ((x+padLeft) mod stride)·phasePitch + (y+padTop)·rowPitch + (x+padLeft) div stride</c>.
