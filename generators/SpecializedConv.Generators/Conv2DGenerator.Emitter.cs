@@ -637,7 +637,7 @@ public sealed partial class Conv2DGenerator
         /// <summary>
         /// Whether the pixel-lane backward-weights reads its output gradient from a copy on a 32-byte boundary when the
         /// caller's is not on one. It loads every gradient vector once per source channel and tap group, and off a boundary
-        /// half of those loads straddle two cache lines: S3's and S4's passes were 6–8 % slower with the gradient 8 bytes
+        /// half of those loads straddle two cache lines: S3's and S4's passes were 3–8 % slower with the gradient 8 bytes
         /// past one (2026-12-04). With eight source channels or more the copy, about one more read of the gradient, costs
         /// less than the straddling loads; LeNet conv1's single channel reads it only a few times.
         /// </summary>

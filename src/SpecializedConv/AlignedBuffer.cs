@@ -11,9 +11,10 @@ namespace SpecializedConv;
 /// <c>new float[n]</c> starts 16 bytes into its object, which the GC places on an 8-byte boundary, so most arrays start
 /// off a 32-byte boundary and about half of the kernels' vector loads from them straddle two cache lines. Measured on
 /// the benchmark machine with spans 8 bytes past a boundary, calls alternating with aligned ones (2026-12-04):
-/// backward-weights of 16×32×32 → 16 (3×3, padding 1) and of its stride-2 variant with K = 32 6–8 % slower when the
-/// output gradient lies there, the backward-data of the first 4–5 %, the stride-2 forward pass 1.5 % with its input
-/// there (11 % while the host was in a slow phase), LeNet's convolutions 1–5 %; 64 channels of 56×56, no difference.
+/// backward-weights of 16×32×32 → 16 (3×3, padding 1) and of its stride-2 variant with K = 32 3–8 % slower when the
+/// output gradient lies there, their backward-data 2–5 %, the stride-2 forward pass 1.5 % with its input there (11 %
+/// while the host was in a slow phase), LeNet's convolutions 1–5 %; 64 channels of 56×56, no difference. (The first two
+/// now copy such a gradient onto a boundary themselves, which takes back much of it.)
 /// oneDNN and PyTorch align their tensors to 64 bytes, and so does the network runtime of this library, with this type.
 /// The buffer is a pinned array (the pinned object heap never moves it), so it needs no disposing: the GC frees it like
 /// any array.
