@@ -32,10 +32,23 @@ public static class AlignedBuffer
     public static ArraySegment<float> Allocate(int length)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        const int Slack = (Alignment / sizeof(float)) - 1;
-        float[] array = GC.AllocateArray<float>(checked(length + Slack), pinned: true);
-        long address = Marshal.UnsafeAddrOfPinnedArrayElement(array, 0);
-        int offset = (int)((Alignment - (address % Alignment)) % Alignment) / sizeof(float);
-        return new ArraySegment<float>(array, offset, length);
+        float[] array = AllocatePinned(length);
+        return new ArraySegment<float>(array, FirstAlignedIndex(array), length);
     }
+
+    /// <summary>A pinned array with room for <paramref name="length"/> floats from its first element on a boundary.</summary>
+    internal static float[] AllocatePinned(int length) => GC.AllocateArray<float>(checked(length + Slack), pinned: true);
+
+    /// <summary>Whether <paramref name="array"/>, from <see cref="AllocatePinned"/>, has room for <paramref name="length"/> aligned floats.</summary>
+    internal static bool Holds(float[] array, int length) => array.Length >= (long)length + Slack;
+
+    /// <summary>The index of the first element of a pinned array that lies on a boundary; it never changes.</summary>
+    internal static int FirstAlignedIndex(float[] pinnedArray)
+    {
+        long address = Marshal.UnsafeAddrOfPinnedArrayElement(pinnedArray, 0);
+        return (int)((Alignment - (address % Alignment)) % Alignment) / sizeof(float);
+    }
+
+    // Floats an array needs beyond the length asked for: its data starts at least 4 bytes past a boundary.
+    private const int Slack = (Alignment / sizeof(float)) - 1;
 }

@@ -78,7 +78,6 @@ public static class KernelSupport
     /// </summary>
     public static ref float AlignedSource(ReadOnlySpan<float> source, ref float[]? slot)
     {
-        const int AlignmentFloats = AlignedBuffer.Alignment / sizeof(float);
         ref float start = ref MemoryMarshal.GetReference(source);
         if (AddressOf(ref start) % 32 == 0)
         {
@@ -86,16 +85,14 @@ public static class KernelSupport
         }
 
         float[]? buffer = slot;
-        if (buffer is null || buffer.Length < source.Length + AlignmentFloats - 1)
+        if (buffer is null || !AlignedBuffer.Holds(buffer, source.Length))
         {
-            buffer = slot = GC.AllocateArray<float>(source.Length + AlignmentFloats - 1, pinned: true);
+            buffer = slot = AlignedBuffer.AllocatePinned(source.Length);
         }
 
-        // The pinned object heap never moves the buffer, so its first aligned element stays the same.
-        ref float first = ref MemoryMarshal.GetArrayDataReference(buffer);
-        int offset = (int)((AlignedBuffer.Alignment - (AddressOf(ref first) % AlignedBuffer.Alignment)) % AlignedBuffer.Alignment) / sizeof(float);
+        int offset = AlignedBuffer.FirstAlignedIndex(buffer);
         source.CopyTo(buffer.AsSpan(offset, source.Length));
-        return ref Unsafe.Add(ref first, offset);
+        return ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), offset);
     }
 
     // The address a reference points to (its distance from null), without unsafe code; only ever taken modulo a power of two.
