@@ -59,8 +59,9 @@ public sealed class StridedForwardTests
     private static string ForwardWrapper(string source)
     {
         int start = source.IndexOf("public static void Forward(ReadOnlySpan<float> input", StringComparison.Ordinal);
+        Assert.True(start >= 0, "the Forward wrapper was not found in the generated source");
         int end = source.IndexOf("public static void BackwardData(", start, StringComparison.Ordinal);
-        Assert.True(start >= 0 && end > start, "the Forward wrapper was not found in the generated source");
+        Assert.True(end > start, "no BackwardData after the Forward wrapper in the generated source");
         return source[start..end];
     }
 
