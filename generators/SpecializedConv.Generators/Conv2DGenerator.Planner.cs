@@ -49,6 +49,14 @@ public sealed partial class Conv2DGenerator
         private const int MaxTailedMultiplyAdds = 600;
 
         /// <summary>
+        /// FMA statements and source loads (each of which may be an edge move) in the unrolled bodies of one in-place block
+        /// kernel method. Past a budget the JIT stops inlining KernelSupport.MultiplyAdd and ShiftColumns: two 8×16×16 → 8
+        /// bodies with 5×5 taps, 12 accumulators and 3 loads a tap (750) are compiled with both inlined; two 32×28×28 → 64
+        /// bodies, 12 accumulators and 6 loads a tap (900), were not, and ran at 15 GFLOP/s where the packed kernel runs at 74.
+        /// </summary>
+        private const int MaxInPlaceStatements = 750;
+
+        /// <summary>
         /// Fewest output channels a block of the stride-2 forward (one row, one vector) may have: fewer accumulators do not
         /// cover the FMA latency, and the packed kernel blocks rows as well.
         /// </summary>
@@ -151,8 +159,8 @@ public sealed partial class Conv2DGenerator
         /// <paramref name="k"/> reading its source in place (see <see cref="InPlaceSource"/>) rather than from a copy with
         /// margins of <paramref name="marginTop"/> rows and <paramref name="marginLeft"/> columns; or <paramref name="k"/>
         /// itself where that does not apply: a row step or a loop over tap rows, rows or outputs narrower than a vector,
-        /// column blocks past the edges that are not all at the row's ends, or more than <see cref="MaxTailedMultiplyAdds"/>
-        /// FMA statements in one method (the edge blocks are unrolled on their own; the row tail is a method of its own).
+        /// column blocks past the edges that are not all at the row's ends, or more than <see cref="MaxInPlaceStatements"/>
+        /// FMA statements and loads in one method (the edge blocks are unrolled on their own; the row tail is a method of its own).
         /// </summary>
         /// <remarks>
         /// What it saves is the copy: on S3 (16×32×32, 3×3, padding 1), 2.5 µs of a 60 µs pass. Against the packed kernel,
@@ -189,8 +197,8 @@ public sealed partial class Conv2DGenerator
 
         /// <summary>
         /// For one blocking of an in-place kernel: how many column blocks at the start and at the end of a row make a load past
-        /// the row's edges (−1 when such blocks lie between clean ones, or the method's FMA statements would pass
-        /// <see cref="MaxTailedMultiplyAdds"/>), and the span of offsets, from a block's row reference, that its loads take.
+        /// the row's edges (−1 when such blocks lie between clean ones, or the method's FMA statements and loads would pass
+        /// <see cref="MaxInPlaceStatements"/>), and the span of offsets, from a block's row reference, that its loads take.
         /// </summary>
         private static (int Leading, int Trailing, int First, int End) EdgeBlocks(BlockKernelPlan k, Blocking b, EquatableArray<SourceOffset> offsets, int width)
         {
@@ -201,7 +209,7 @@ public sealed partial class Conv2DGenerator
             int trailing = leading == blocks ? 0 : Enumerable.Reverse(clean).TakeWhile(c => !c).Count();
             int interior = blocks - leading - trailing;
             int bodies = leading + trailing + (interior > 0 ? 1 : 0);
-            if (clean.Skip(leading).Take(interior).Any(c => !c) || (long)bodies * k.Taps.Count * b.Accumulators > MaxTailedMultiplyAdds)
+            if (clean.Skip(leading).Take(interior).Any(c => !c) || (long)bodies * k.Taps.Count * (b.Accumulators + (b.RowBlock * b.VectorBlock)) > MaxInPlaceStatements)
             {
                 return (-1, -1, 0, 0);
             }
@@ -691,10 +699,13 @@ public sealed partial class Conv2DGenerator
 
                 int rows = MaxAccumulators / vectors;
 
-                // Grouping rows across channels keeps every group whole; when the repeat is too long to unroll, groups stay
-                // inside one channel and its last group may be short.
+                // Grouping rows across channels keeps every group whole; when the repeat and the channels left after its last
+                // whole repeat (unrolled in the same method) come to too many FMA statements, groups stay inside one channel
+                // and its last group may be short. (32×28×28 → 64 with 5×5 taps: 300 + 200 statements, compiled without
+                // MultiplyAdd inlined, ran at 6 GFLOP/s.)
                 int period = Lcm(rows, s.Taps) / s.Taps;
-                if (period * s.Taps * vectors > MaxInlinedMultiplyAdds)
+                int unrolledChannels = (s.InChannels >= period ? period : 0) + (s.InChannels % period);
+                if ((long)unrolledChannels * s.Taps * vectors > MaxInlinedMultiplyAdds)
                 {
                     period = 1;
                 }

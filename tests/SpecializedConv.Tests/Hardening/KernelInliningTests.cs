@@ -35,6 +35,7 @@ public sealed class KernelInliningTests
         ("7x7 stride 2 stem: 49 taps, no row tail", new(3, 64, 64, 64, 7, 7, stride: 2, padding: 3)),
         ("11x11 stride 4: kernel rows in a loop, two channel-lane vectors", new(3, 67, 67, 32, 11, 11, stride: 4)),
         ("5x5 pad 2, 32 to 64 channels", new(32, 16, 16, 64, 5, 5, padding: 2)),
+        ("5x5 pad 2, 28x28, 32 to 64 channels: channel lanes, whose period and tail would unroll 500 FMAs", new(32, 28, 28, 64, 5, 5, padding: 2)),
         ("5x5 stride 2 pad 1: forward read in place, two loop nests at the cap (600)", new(8, 32, 32, 24, 5, 5, stride: 2, padding: 1)),
         ("5x5 pad 2, 16 columns: stride-1 forward read in place, two edge blocks at the cap (600), a row tail of its own", new(8, 16, 16, 8, 5, 5, padding: 2)),
     };

@@ -24,7 +24,8 @@ public sealed class ChannelLanesWeightsTests
     {
         ("56x56, K = 16: two vectors x six rows, groups over two channels", new(16, 56, 56, 16, 3, 3, ConvMode.Same), true),
         ("K = 8, five channels: twelve rows over four channels and a tail", new(5, 48, 48, 8, 3, 3, ConvMode.Same), true),
-        ("K = 24, stride 2, 5x5: three vectors x four rows, a two-channel tail", new(6, 64, 64, 24, 5, 5, ConvMode.Same, stride: 2), true),
+        ("K = 24, stride 2, 5x5: three vectors x four rows inside each channel (a repeat of four and a tail would unroll 450 FMAs)", new(6, 64, 64, 24, 5, 5, ConvMode.Same, stride: 2), true),
+        ("K = 16, 5x5, two channels: two vectors x six rows over both channels, short of a repeat of six", new(2, 64, 64, 16, 5, 5, ConvMode.Same), true),
         ("convolution, dilation 2, K = 32: four vectors x three rows", new(3, 64, 64, 32, 3, 3, kind: ConvKind.Convolution, dilation: 2), true),
         ("7x7 stride 2, K = 64: one channel's rows, a short last group", new(3, 64, 64, 64, 7, 7, stride: 2, padding: 3), true),
         ("11x11, K = 32: two vectors, not four, so that 121 taps stay unrollable", new(3, 64, 64, 32, 11, 11), true),
