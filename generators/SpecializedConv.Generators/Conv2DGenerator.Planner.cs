@@ -683,7 +683,7 @@ public sealed partial class Conv2DGenerator
             checked
             {
                 long pixelLanesWorkingSet = 4L * ((long)pixelLanes.OutputGradChannelPitch + pack.ChannelPitch);
-                if (s.OutChannels % Lanes != 0 || (pixelLanesWorkingSet <= PixelLanesWorkingSetBytes && !ChannelLanesAreCheaper(s)))
+                if (s.OutChannels % Lanes != 0 || (pixelLanesWorkingSet <= PixelLanesWorkingSetBytes && !ChannelLanesAreCheaper(s, pixelLanes)))
                 {
                     return null;
                 }
@@ -738,7 +738,7 @@ public sealed partial class Conv2DGenerator
         }
 
         /// <summary>
-        /// Whether, with every plane in L1, the channel-lane form should beat the pixel-lane form. Per (output channel,
+        /// Whether, with every plane in L1, the channel-lane form should beat <paramref name="pixelLanes"/>. Per (output channel,
         /// source channel, tap), in tenths of an FMA: the pixel-lane form spends one FMA on each gradient vector of its
         /// zero-padded rows (Ho × ⌈Wo / 8⌉) and 4.2 on the horizontal reduction; the channel-lane form 1.13 on each eight real
         /// pixels (Ho·Wo / 8: its loads are eight to every twelve FMAs, the pixel form's seven) and 1.8 on transposing the
@@ -748,9 +748,10 @@ public sealed partial class Conv2DGenerator
         /// 1.01-1.03, 16×16 with 3×3 taps 0.99-1.20 (S4 1.20), 32×32 (S3) 1.09-1.17: the rule picks the faster form in
         /// all thirteen.
         /// </summary>
-        private static bool ChannelLanesAreCheaper(LayerShape s)
+        private static bool ChannelLanesAreCheaper(LayerShape s, WeightsPlan pixelLanes)
         {
-            long pixelVectors = (long)s.OutHeight * (RoundUp(s.OutWidth, Lanes) / Lanes);
+            // The pixel-lane plan's gradient plane is its zero-padded rows, whole vectors.
+            long pixelVectors = pixelLanes.OutputGradChannelPitch / Lanes;
             long pixelLanesTenths = (10 * pixelVectors) + 42;
             long channelLanesTenths = (113L * s.OutHeight * s.OutWidth / (10 * Lanes)) + 18;
             return channelLanesTenths < pixelLanesTenths;
