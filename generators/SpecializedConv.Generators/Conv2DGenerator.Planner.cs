@@ -688,10 +688,13 @@ public sealed partial class Conv2DGenerator
                     return null;
                 }
 
-                // Per pixel, nr gradient vectors and 12 / nr broadcasts feed 12 FMAs: four vectors × three rows load 7
-                // operands, 2 × 6 load 8, 1 × 12 load 13. One channel's rows (every tap) unroll nr FMAs each: a large
-                // kernel takes fewer vectors (AlexNet's 11×11 with K = 96: two, not four).
-                int vectors = new[] { 4, 3, 2, 1 }.FirstOrDefault(v => s.OutChannels % (v * Lanes) == 0 && s.Taps * v <= MaxInlinedMultiplyAdds);
+                // Per pixel, nr gradient vectors and 12 / nr broadcasts feed 12 FMAs: three vectors × four rows load 7
+                // operands, 2 × 6 load 8, 1 × 12 load 13. The 12 accumulators, the nr vectors and the broadcast must fit in
+                // the 16 registers of AVX2, so not four vectors × three rows (17: with AVX-512's 32 registers the JIT kept
+                // them all; on AVX2's 16 it spilled an accumulator every pixel and S6 ran 1.9× slower). One
+                // channel's rows (every tap) unroll nr FMAs each: a large kernel takes fewer vectors.
+                int vectors = new[] { 4, 3, 2, 1 }.FirstOrDefault(v =>
+                    s.OutChannels % (v * Lanes) == 0 && (MaxAccumulators / v * v) + v + 1 <= VectorRegisters && s.Taps * v <= MaxInlinedMultiplyAdds);
                 if (vectors == 0)
                 {
                     return null;
