@@ -48,7 +48,8 @@ internal static class Interleaved
         }
 
         Console.WriteLine($"Generated layer against oneDNN, calls alternating one by one, {rounds} rounds (half in each order); " +
-            $"the generated layer's buffers start {ConvBuffers.OffsetBytes} bytes past a 64-byte boundary ({ConvBuffers.OffsetVariable}), oneDNN's on one.");
+            $"the generated layer's buffers start {ConvBuffers.OffsetBytes} bytes past a 64-byte boundary ({ConvBuffers.OffsetVariable}), oneDNN's on one; " +
+            $"the JIT {(System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? "uses AVX-512's 32 vector registers" : "has AVX2's 16 vector registers")}.");
         Console.WriteLine();
         Console.WriteLine("| id | pass | generated µs, median (min) | oneDNN µs, median (min) | generated ÷ oneDNN, medians (minima) | per-round ratio, median | oneDNN variant |");
         Console.WriteLine("| --- | --- | ---: | ---: | ---: | ---: | --- |");

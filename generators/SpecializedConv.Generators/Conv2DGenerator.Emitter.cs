@@ -1170,11 +1170,25 @@ public sealed partial class Conv2DGenerator
             }
 
             w.Line($"ref float w = ref Unsafe.Add(ref weights, k0 * {weightStride});");
+            // A kernel row's taps read few distinct column vectors (3×3: the even and the odd columns). Where they fit in the
+            // registers beside the accumulators, the weight and a moved vector, they are computed once at the row's start:
+            // left to the JIT's CSE, the two loads they share stay live between taps and, on AVX2's 16 registers, spill.
+            int SourceOffset(int ss) => TapColumnOffset(s, ss) + (edge && TapColumnOffset(s, ss) < 0 ? 2 * ColumnsMoved(TapColumnOffset(s, ss)) : 0);
+            int[] distinct = Range(s.KernelWidth).Select(SourceOffset).Distinct().ToArray();
+            bool upfront = distinct.Length + kb + 2 <= Planner.VectorRegisters;
             using (w.Open($"for (int c = 0; c < {s.InChannels}; c++)"))
             {
                 w.Line("Vector256<float> x, wk;");
                 foreach (int r in Range(s.KernelHeight))
                 {
+                    int row = r;
+                    string Source(int offset) => upfront ? ColumnsName(row, offset) : Columns($"row{row}", offset);
+                    if (upfront)
+                    {
+                        w.Line($"// Kernel row {r}'s vectors: {string.Join("; ", distinct.Select(o => $"{ColumnsName(r, o)}, input columns {Plus("2j", null, o)}"))}.");
+                        w.Line($"Vector256<float> {string.Join(", ", distinct.Select(o => $"{ColumnsName(r, o)} = {Columns($"row{r}", o)}"))};");
+                    }
+
                     foreach (int ss in Range(s.KernelWidth))
                     {
                         int offset = TapColumnOffset(s, ss);
@@ -1182,12 +1196,12 @@ public sealed partial class Conv2DGenerator
                         {
                             int m = ColumnsMoved(offset);
                             w.Line($"// Tap ({r},{ss}): input columns {Plus("2j", null, offset)}; in this block, those of {Plus("2j", null, offset + (2 * m))} moved {m} column(s) right.");
-                            w.Line($"x = {Support}.ShiftColumns({Columns($"row{r}", offset + (2 * m))}, moveBy{m}, keepFrom{m});");
+                            w.Line($"x = {Support}.ShiftColumns({Source(offset + (2 * m))}, moveBy{m}, keepFrom{m});");
                         }
                         else
                         {
                             w.Line($"// Tap ({r},{ss}): input columns {Plus("2j", null, offset)}.");
-                            w.Line($"x = {Columns($"row{r}", offset)};");
+                            w.Line($"x = {Source(offset)};");
                         }
 
                         foreach (int kk in Range(kb))
@@ -1210,6 +1224,13 @@ public sealed partial class Conv2DGenerator
             foreach (int kk in Range(kb))
             {
                 w.Line($"{Support}.RestoreColumnOrder(a_{kk}).StoreUnsafe(ref dst, {kk * plane});");
+            }
+
+            // Kernel row r's vector of the input columns 2j + offset: "even0", "odd1", "odd0m2" (offset −2 − 1), "even2p2".
+            static string ColumnsName(int r, int offset)
+            {
+                int from = Planner.EvenBelow(offset);
+                return $"{((offset & 1) == 0 ? "even" : "odd")}{r}{(from == 0 ? string.Empty : from > 0 ? $"p{from}" : $"m{-from}")}";
             }
 
             // The vector of the input columns 2j + offset for the block's eight output columns: the even or odd elements of the

@@ -17,7 +17,7 @@ public sealed partial class Conv2DGenerator
         private const int Lanes = Blocking.Lanes;
 
         /// <summary>x64 has 16 vector registers; accumulators, the reused operands and one temporary must fit.</summary>
-        private const int VectorRegisters = 16;
+        internal const int VectorRegisters = 16;
 
         private const int MaxAccumulators = 12;
 

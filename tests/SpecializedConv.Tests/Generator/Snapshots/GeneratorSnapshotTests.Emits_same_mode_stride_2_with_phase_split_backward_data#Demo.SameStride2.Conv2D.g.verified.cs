@@ -255,8 +255,10 @@ namespace SpecializedConv.Generated
                         for (int c = 0; c < 3; c++)
                         {
                             Vector256<float> x, wk;
+                            // Kernel row 0's vectors: odd0, input columns 2j + 1; even0, input columns 2j.
+                            Vector256<float> odd0 = KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row0, 0), Vector256.LoadUnsafe(ref row0, 8)), even0 = KernelSupport.EvenColumns(Vector256.LoadUnsafe(ref row0, 0), Vector256.LoadUnsafe(ref row0, 8));
                             // Tap (0,0): input columns 2j − 1; in this block, those of 2j + 1 moved 1 column(s) right.
-                            x = KernelSupport.ShiftColumns(KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row0, 0), Vector256.LoadUnsafe(ref row0, 8)), moveBy1, keepFrom1);
+                            x = KernelSupport.ShiftColumns(odd0, moveBy1, keepFrom1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 0)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 27)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 54)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
@@ -266,7 +268,7 @@ namespace SpecializedConv.Generated
                             wk = Vector256.Create(Unsafe.Add(ref w, 162)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
                             wk = Vector256.Create(Unsafe.Add(ref w, 189)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
                             // Tap (0,1): input columns 2j.
-                            x = KernelSupport.EvenColumns(Vector256.LoadUnsafe(ref row0, 0), Vector256.LoadUnsafe(ref row0, 8));
+                            x = even0;
                             wk = Vector256.Create(Unsafe.Add(ref w, 1)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 28)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 55)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
@@ -276,7 +278,7 @@ namespace SpecializedConv.Generated
                             wk = Vector256.Create(Unsafe.Add(ref w, 163)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
                             wk = Vector256.Create(Unsafe.Add(ref w, 190)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
                             // Tap (0,2): input columns 2j + 1.
-                            x = KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row0, 0), Vector256.LoadUnsafe(ref row0, 8));
+                            x = odd0;
                             wk = Vector256.Create(Unsafe.Add(ref w, 2)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 29)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 56)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
@@ -285,8 +287,10 @@ namespace SpecializedConv.Generated
                             wk = Vector256.Create(Unsafe.Add(ref w, 137)); a_5 = KernelSupport.MultiplyAdd(x, wk, a_5);
                             wk = Vector256.Create(Unsafe.Add(ref w, 164)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
                             wk = Vector256.Create(Unsafe.Add(ref w, 191)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
+                            // Kernel row 1's vectors: odd1, input columns 2j + 1; even1, input columns 2j.
+                            Vector256<float> odd1 = KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row1, 0), Vector256.LoadUnsafe(ref row1, 8)), even1 = KernelSupport.EvenColumns(Vector256.LoadUnsafe(ref row1, 0), Vector256.LoadUnsafe(ref row1, 8));
                             // Tap (1,0): input columns 2j − 1; in this block, those of 2j + 1 moved 1 column(s) right.
-                            x = KernelSupport.ShiftColumns(KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row1, 0), Vector256.LoadUnsafe(ref row1, 8)), moveBy1, keepFrom1);
+                            x = KernelSupport.ShiftColumns(odd1, moveBy1, keepFrom1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 3)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 30)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 57)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
@@ -296,7 +300,7 @@ namespace SpecializedConv.Generated
                             wk = Vector256.Create(Unsafe.Add(ref w, 165)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
                             wk = Vector256.Create(Unsafe.Add(ref w, 192)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
                             // Tap (1,1): input columns 2j.
-                            x = KernelSupport.EvenColumns(Vector256.LoadUnsafe(ref row1, 0), Vector256.LoadUnsafe(ref row1, 8));
+                            x = even1;
                             wk = Vector256.Create(Unsafe.Add(ref w, 4)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 31)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 58)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
@@ -306,7 +310,7 @@ namespace SpecializedConv.Generated
                             wk = Vector256.Create(Unsafe.Add(ref w, 166)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
                             wk = Vector256.Create(Unsafe.Add(ref w, 193)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
                             // Tap (1,2): input columns 2j + 1.
-                            x = KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row1, 0), Vector256.LoadUnsafe(ref row1, 8));
+                            x = odd1;
                             wk = Vector256.Create(Unsafe.Add(ref w, 5)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 32)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 59)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
@@ -315,8 +319,10 @@ namespace SpecializedConv.Generated
                             wk = Vector256.Create(Unsafe.Add(ref w, 140)); a_5 = KernelSupport.MultiplyAdd(x, wk, a_5);
                             wk = Vector256.Create(Unsafe.Add(ref w, 167)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
                             wk = Vector256.Create(Unsafe.Add(ref w, 194)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
+                            // Kernel row 2's vectors: odd2, input columns 2j + 1; even2, input columns 2j.
+                            Vector256<float> odd2 = KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row2, 0), Vector256.LoadUnsafe(ref row2, 8)), even2 = KernelSupport.EvenColumns(Vector256.LoadUnsafe(ref row2, 0), Vector256.LoadUnsafe(ref row2, 8));
                             // Tap (2,0): input columns 2j − 1; in this block, those of 2j + 1 moved 1 column(s) right.
-                            x = KernelSupport.ShiftColumns(KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row2, 0), Vector256.LoadUnsafe(ref row2, 8)), moveBy1, keepFrom1);
+                            x = KernelSupport.ShiftColumns(odd2, moveBy1, keepFrom1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 6)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 33)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 60)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
@@ -326,7 +332,7 @@ namespace SpecializedConv.Generated
                             wk = Vector256.Create(Unsafe.Add(ref w, 168)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
                             wk = Vector256.Create(Unsafe.Add(ref w, 195)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
                             // Tap (2,1): input columns 2j.
-                            x = KernelSupport.EvenColumns(Vector256.LoadUnsafe(ref row2, 0), Vector256.LoadUnsafe(ref row2, 8));
+                            x = even2;
                             wk = Vector256.Create(Unsafe.Add(ref w, 7)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 34)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 61)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
@@ -336,7 +342,7 @@ namespace SpecializedConv.Generated
                             wk = Vector256.Create(Unsafe.Add(ref w, 169)); a_6 = KernelSupport.MultiplyAdd(x, wk, a_6);
                             wk = Vector256.Create(Unsafe.Add(ref w, 196)); a_7 = KernelSupport.MultiplyAdd(x, wk, a_7);
                             // Tap (2,2): input columns 2j + 1.
-                            x = KernelSupport.OddColumns(Vector256.LoadUnsafe(ref row2, 0), Vector256.LoadUnsafe(ref row2, 8));
+                            x = odd2;
                             wk = Vector256.Create(Unsafe.Add(ref w, 8)); a_0 = KernelSupport.MultiplyAdd(x, wk, a_0);
                             wk = Vector256.Create(Unsafe.Add(ref w, 35)); a_1 = KernelSupport.MultiplyAdd(x, wk, a_1);
                             wk = Vector256.Create(Unsafe.Add(ref w, 62)); a_2 = KernelSupport.MultiplyAdd(x, wk, a_2);
