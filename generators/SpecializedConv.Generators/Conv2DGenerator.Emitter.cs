@@ -112,7 +112,11 @@ public sealed partial class Conv2DGenerator
                 EmitBackwardData(w, plan);
                 EmitBackwardWeights(w, plan);
                 int zeroRowOrigin = ZeroRow(plan)?.Origin ?? 0;
-                if (plan.StrideTwoForward is { } strideTwo)
+                if (plan.ChannelLanesForward is { } channelLanesForward)
+                {
+                    EmitChannelLanesForwardKernel(w, s, channelLanesForward, zeroRowOrigin);
+                }
+                else if (plan.StrideTwoForward is { } strideTwo)
                 {
                     EmitStrideTwoForwardKernel(w, s, strideTwo, zeroRowOrigin);
                 }
@@ -200,6 +204,10 @@ public sealed partial class Conv2DGenerator
             {
                 w.Line("// That is the input's own layout: forward and backward-weights read the input in place.");
             }
+            else if (plan.ChannelLanesForward is not null)
+            {
+                w.Line("// Only backward-weights packs the input: the forward pass reads it in place, one input value at a time.");
+            }
             else if (plan.StrideTwoForward is not null)
             {
                 w.Line("// Only backward-weights packs the input: the forward pass reads it in place, two input columns an output column.");
@@ -259,6 +267,12 @@ public sealed partial class Conv2DGenerator
                 Private(w, "PaddedOutputGradLength", weights.OutputGradChannelPitch * s.OutChannels);
             }
 
+            if (plan.ChannelLanesForward is not null)
+            {
+                w.Line("// The forward pass reads the weights transposed, [c, r, s][k], and writes its outputs pixel-major, [i, j][k], then");
+                w.Line("// transposed to NCHW: eight output channels to a vector.");
+            }
+
             if (channelLanes)
             {
                 w.Line("// Backward-weights reads the output gradient transposed to pixel-major order, [i, j][k], and sums into the weight");
@@ -279,6 +293,12 @@ public sealed partial class Conv2DGenerator
             if (paddedGradient)
             {
                 buffers.Add("t_paddedOutputGrad");
+            }
+
+            if (plan.ChannelLanesForward is not null)
+            {
+                buffers.Add("t_weightsT");
+                buffers.Add("t_outputT");
             }
 
             if (channelLanes)
@@ -308,6 +328,11 @@ public sealed partial class Conv2DGenerator
             {
                 w.Line();
                 w.Line("// Per-thread working buffers, allocated once: kernels write only their fixed interior, so the zero margins stay zero.");
+                if (plan.ChannelLanesForward is not null)
+                {
+                    w.Line("// (The transposed weights and outputs are rewritten whole by every call to the forward pass.)");
+                }
+
                 if (channelLanes)
                 {
                     w.Line("// (The transposed gradients are rewritten whole by every call to backward-weights.)");
@@ -381,6 +406,23 @@ public sealed partial class Conv2DGenerator
                 w.Line($"{Support}.CheckLength(bias.Length, BiasLength, nameof(bias));");
                 w.Line($"{Support}.CheckBatch(output.Length, OutputLength, batch, nameof(output), nameof(input));");
                 EmitFallback(w, "Forward(Shape, input, weights, bias, output)");
+                if (plan.ChannelLanesForward is not null)
+                {
+                    w.Line($"float[] weightsT = {Support}.Scratch(ref t_weightsT, WeightLength);");
+                    w.Line($"float[] outputT = {Support}.Scratch(ref t_outputT, OutputLength);");
+                    w.Line("// The kernel reads eight output channels' weights of a tap as one vector: the weights as [c, r, s][k].");
+                    w.Line($"{Support}.Transpose(weights, weightsT, OutChannels, InChannels * {s.Taps});");
+                    using (w.Open("for (int n = 0; n < batch; n++)"))
+                    {
+                        w.Line($"{plan.Forward.MethodName}({InputSample}, ref MemoryMarshal.GetArrayDataReference(weightsT), ref MemoryMarshal.GetReference(bias), ref MemoryMarshal.GetArrayDataReference(outputT));");
+                        w.Line("// The kernel writes pixel-major, [i, j][k]; the output is NCHW.");
+                        w.Line($"{Support}.Transpose(outputT, output.Slice(n * OutputLength, OutputLength), OutHeight * OutWidth, OutChannels);");
+                    }
+
+                    w.Line();
+                    return;
+                }
+
                 bool direct = plan.StrideTwoForward is not null || plan.Forward.InPlace is not null;
                 if (!direct)
                 {
@@ -582,7 +624,11 @@ public sealed partial class Conv2DGenerator
         private static (int Length, int Origin)? ZeroRow(LayerPlan plan)
         {
             var rows = new List<(int Length, int Origin)>();
-            if (plan.StrideTwoForward is { } strideTwo)
+            if (plan.ChannelLanesForward is { } channelLanesForward)
+            {
+                rows.Add((channelLanesForward.ZeroRowLength, channelLanesForward.ZeroRowOrigin));
+            }
+            else if (plan.StrideTwoForward is { } strideTwo)
             {
                 rows.Add((strideTwo.ZeroRowLength, strideTwo.ZeroRowOrigin));
             }
@@ -1070,6 +1116,124 @@ public sealed partial class Conv2DGenerator
 
         /// <summary>Lane l of a stride-2 forward's vectors holds output column j0 + ColumnOrder[l] (see KernelSupport.EvenColumns).</summary>
         private static readonly int[] StrideTwoColumnOrder = { 0, 1, 4, 5, 2, 3, 6, 7 };
+
+        /// <summary>Emits the forward pass with output channels along the lanes: see <see cref="ChannelLanesForwardPlan"/>.</summary>
+        private static void EmitChannelLanesForwardKernel(IndentedWriter w, LayerShape s, ChannelLanesForwardPlan p, int zeroRowOrigin)
+        {
+            int kb = p.ChannelBlock, st = s.Stride, d = s.Dilation, inputPlane = s.InHeight * s.InWidth;
+            string stride = st == 1 ? string.Empty : $"{st}";
+            w.Line("/// <summary>");
+            w.Line($"/// One sample's forward pass, pixel-major: destinationT[i, j][k] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, {stride}i + r·dilation, {stride}j + s·dilation],");
+            w.Line("/// read straight from the input.");
+            w.Line("/// </summary>");
+            w.Line("/// <remarks>");
+            w.Line($"/// Blocks of {kb} output channels ({p.Vectors} vector(s)) × up to {p.Pixels} pixels of one row: up to {p.Vectors * p.Pixels} Vector256 accumulators, {s.Taps} taps unrolled, a loop over");
+            w.Line($"/// the {s.InChannels} source channel(s). Per tap, the {p.Vectors} weight vector(s) are loaded once (weightsT is [c, r, s][k]) and each pixel's");
+            w.Line("/// input value is broadcast to them: no shuffles. Kernel rows above or below the input read a row of zeros; taps left or");
+            w.Line("/// right of the input are not emitted.");
+            w.Line("/// </remarks>");
+            w.Line("[MethodImpl(MethodImplOptions.AggressiveOptimization)]");
+            using (w.Open("private static void ForwardSample(ref float source, ref float weightsT, ref float bias, ref float destinationT)"))
+            {
+                w.Line($"ref float zeroRow = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_zeroRow), {zeroRowOrigin});");
+                using (w.Open($"for (int k0 = 0; k0 < {s.OutChannels}; k0 += {kb})"))
+                {
+                    using (w.Open($"for (int i = 0; i < {s.OutHeight}; i++)"))
+                    {
+                        w.Line($"// Kernel row r reads input row {Plus($"{stride}i", d == 1 ? "r" : $"{d}r", -s.PadTop)} of each channel; outside the input, the zero row, which stays put.");
+                        w.Line($"int {string.Join(", ", Range(s.KernelHeight).Select(r => $"y{r} = {CodeSum(st == 1 ? "i" : $"{st} * i", (r * d) - s.PadTop)}"))};");
+                        w.Line($"bool {string.Join(", ", Range(s.KernelHeight).Select(r => $"in{r} = (uint)y{r} < {s.InHeight}"))};");
+                        w.Line($"int {string.Join(", ", Range(s.KernelHeight).Select(r => $"pitch{r} = in{r} ? {inputPlane} : 0"))};");
+                        foreach (PixelBlocks body in p.Bodies)
+                        {
+                            int end = body.Start + (body.Count * body.Pixels) - 1;
+                            if (body.Loops)
+                            {
+                                w.Line($"// Columns {body.Start} … {end}, {body.Pixels} at a time: every tap inside the input.");
+                                using (w.Open($"for (int j0 = {body.Start}; j0 < {end + 1}; j0 += {body.Pixels})"))
+                                {
+                                    EmitChannelLanesForwardBlock(w, s, p, body);
+                                }
+                            }
+                            else
+                            {
+                                w.Line($"// Columns {body.Start} … {end}.");
+                                using (w.OpenBare())
+                                {
+                                    w.Line($"const int j0 = {body.Start};");
+                                    EmitChannelLanesForwardBlock(w, s, p, body);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            w.Line();
+        }
+
+        /// <summary>One block of the channel-lane forward: accumulators from the bias, the channel loop over the taps, the stores.</summary>
+        private static void EmitChannelLanesForwardBlock(IndentedWriter w, LayerShape s, ChannelLanesForwardPlan p, PixelBlocks body)
+        {
+            int st = s.Stride, nv = p.Vectors;
+            string Accumulator(int q, int v) => $"a_{q}_{v}";
+            w.Line("// Accumulator a_q_v: output pixel (i, j0 + q), output channels k0+8v … k0+8v+7; starts at the bias.");
+            foreach (int q in Range(body.Pixels))
+            {
+                w.Line($"Vector256<float> {string.Join(", ", Range(nv).Select(v => $"{Accumulator(q, v)} = Vector256.LoadUnsafe(ref bias, (nuint){(v == 0 ? "k0" : $"(k0 + {v * Blocking.Lanes})")})"))};");
+            }
+
+            string origin = st == 1 ? "j0" : $"{st} * j0";
+            foreach (int r in Range(s.KernelHeight))
+            {
+                w.Line($"ref float row{r} = ref in{r} ? ref Unsafe.Add(ref source, (y{r} * {s.InWidth}) + ({origin})) : ref zeroRow;");
+            }
+
+            w.Line("ref float w = ref Unsafe.Add(ref weightsT, k0);");
+            using (w.Open($"for (int c = 0; c < {s.InChannels}; c++)"))
+            {
+                w.Line($"Vector256<float> x, {string.Join(", ", Range(nv).Select(v => $"w_{v}"))};");
+                foreach (int r in Range(s.KernelHeight))
+                {
+                    foreach (int t in Range(s.KernelWidth))
+                    {
+                        // Input column of pixel q, less the block's origin st·j0; a constant block skips taps outside the input.
+                        int Offset(int q) => (st * q) + (t * s.Dilation) - s.PadLeft;
+                        int[] pixels = Range(body.Pixels)
+                            .Where(q => body.Loops || ((st * body.Start) + Offset(q) >= 0 && (st * body.Start) + Offset(q) < s.InWidth))
+                            .ToArray();
+                        if (pixels.Length == 0)
+                        {
+                            w.Line($"// Tap ({r},{t}): outside the input for every pixel of this block.");
+                            continue;
+                        }
+
+                        int weight = s.WeightTapOffset(r, t) * s.OutChannels;
+                        w.Line($"// Tap ({r},{t}){(pixels.Length < body.Pixels ? $": pixels {string.Join(", ", pixels)} (the others read outside the input)" : string.Empty)}.");
+                        w.Line(string.Join(" ", Range(nv).Select(v => $"w_{v} = Vector256.LoadUnsafe(ref w, {weight + (v * Blocking.Lanes)});")));
+                        foreach (int q in pixels)
+                        {
+                            string fmas = string.Join(" ", Range(nv).Select(v => $"{Accumulator(q, v)} = {Support}.MultiplyAdd(x, w_{v}, {Accumulator(q, v)});"));
+                            w.Line($"x = Vector256.Create({(Offset(q) == 0 ? $"row{r}" : $"Unsafe.Add(ref row{r}, {Offset(q)})")}); {fmas}");
+                        }
+                    }
+                }
+
+                foreach (int r in Range(s.KernelHeight))
+                {
+                    w.Line($"row{r} = ref Unsafe.Add(ref row{r}, pitch{r});");
+                }
+
+                w.Line($"w = ref Unsafe.Add(ref w, {s.Taps * s.OutChannels});");
+            }
+
+            w.Line();
+            w.Line($"ref float dst = ref Unsafe.Add(ref destinationT, (((i * {s.OutWidth}) + j0) * {s.OutChannels}) + k0);");
+            foreach (int q in Range(body.Pixels))
+            {
+                w.Line(string.Join(" ", Range(nv).Select(v => $"{Accumulator(q, v)}.StoreUnsafe(ref dst, {(q * s.OutChannels) + (v * Blocking.Lanes)});")));
+            }
+        }
 
         /// <summary>Emits the stride-2 forward read straight from the input: see <see cref="StrideTwoForwardPlan"/>.</summary>
         private static void EmitStrideTwoForwardKernel(IndentedWriter w, LayerShape s, StrideTwoForwardPlan p, int zeroRowOrigin)

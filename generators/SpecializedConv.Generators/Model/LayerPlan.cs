@@ -234,8 +234,36 @@ internal sealed record WeightsRow(int Channel, TapPlan Tap);
 internal sealed record StrideTwoForwardPlan(int ChannelBlock, bool EdgeBlock, int InteriorBlocks, int ZeroRowLength, int ZeroRowOrigin);
 
 /// <summary>
-/// Everything the Emitter needs to write one layer. Forward runs <paramref name="StrideTwoForward"/> when there is one,
-/// and <paramref name="Forward"/> otherwise (over the packed input, or over the input itself when it reads in place). Backward-data runs <paramref name="TransposedBackwardData"/>
+/// The forward pass with the output channels along the vector lanes, read straight from the NCHW input: each accumulator
+/// holds eight consecutive output channels at one output pixel, and every tap of a source channel loads the weights of
+/// those channels as vectors (from the weights transposed to [c, r, s][k]) and broadcasts the input value each pixel of
+/// the block reads. No shuffles, whatever the stride; the sums are stored pixel-major, [i, j][k], and transposed to NCHW.
+/// Kernel rows above or below the input read a row of zeros; taps that would read left or right of the input are not
+/// emitted.
+/// </summary>
+/// <param name="Vectors">Eight-channel vectors per block (nr): a block covers 8·nr output channels.</param>
+/// <param name="Pixels">Output pixels of one row per block (12 / nr): 12 accumulators.</param>
+/// <param name="Bodies">A row's blocks, left to right: each unrolled on its own, or a loop over consecutive blocks whose
+/// every tap lies inside the input.</param>
+/// <param name="ZeroRowLength">Floats in the zero row: every offset a load takes from a block's origin lies inside.</param>
+/// <param name="ZeroRowOrigin">Index of the zero row's origin (loads reach up to this far left of it).</param>
+internal sealed record ChannelLanesForwardPlan(int Vectors, int Pixels, EquatableArray<PixelBlocks> Bodies, int ZeroRowLength, int ZeroRowOrigin)
+{
+    public int ChannelBlock => Vectors * Blocking.Lanes;
+}
+
+/// <summary>
+/// <paramref name="Count"/> blocks of <paramref name="Pixels"/> output pixels from output column <paramref name="Start"/>:
+/// one unrolled body, in a loop when Count > 1 (then no tap of theirs leaves the input).
+/// </summary>
+internal sealed record PixelBlocks(int Start, int Pixels, int Count)
+{
+    public bool Loops => Count > 1;
+}
+
+/// <summary>
+/// Everything the Emitter needs to write one layer. Forward runs <paramref name="ChannelLanesForward"/> when there is one,
+/// then <paramref name="StrideTwoForward"/> when there is one, and <paramref name="Forward"/> otherwise (over the packed input, or over the input itself when it reads in place). Backward-data runs <paramref name="TransposedBackwardData"/>
 /// when the planner chose it (stride 1, where it does less work), and the phases of <paramref name="BackwardData"/> otherwise;
 /// backward-weights runs <paramref name="ChannelLanesWeights"/> when there is one (K a multiple of eight, and planes larger
 /// than L1 holds or a pixel-lane form that would cost more), and <paramref name="BackwardWeights"/> otherwise.
@@ -245,6 +273,7 @@ internal sealed record LayerPlan(
     LayerShape Shape,
     PackPlan InputPack,
     BlockKernelPlan Forward,
+    ChannelLanesForwardPlan? ChannelLanesForward,
     StrideTwoForwardPlan? StrideTwoForward,
     DataPlan BackwardData,
     TransposedDataPlan? TransposedBackwardData,

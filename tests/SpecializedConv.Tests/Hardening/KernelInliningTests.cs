@@ -38,6 +38,8 @@ public sealed class KernelInliningTests
         ("5x5 pad 2, 28x28, 32 to 64 channels: channel lanes, whose period and tail would unroll 500 FMAs", new(32, 28, 28, 64, 5, 5, padding: 2)),
         ("5x5 stride 2 pad 1: forward read in place, two loop nests at the cap (600)", new(8, 32, 32, 24, 5, 5, stride: 2, padding: 1)),
         ("5x5 pad 2, 16 columns: stride-1 forward read in place, two edge blocks at the cap (600), a row tail of its own", new(8, 16, 16, 8, 5, 5, padding: 2)),
+        ("5x5 stride 2, K = 16: channel-lane forward, one loop body of 25 taps (500 FMAs and loads)", new(4, 27, 27, 16, 5, 5, stride: 2)),
+        ("3x3 stride 2, K = 24, 30 columns: channel-lane forward, three bodies of four pixels (513 FMAs and loads)", new(3, 20, 59, 24, 3, 3, stride: 2, padding: 1)),
     };
 
     [Fact]

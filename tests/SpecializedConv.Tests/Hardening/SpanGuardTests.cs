@@ -25,6 +25,13 @@ public partial class GuardStride2Layer;
 [Conv2D(2, 9, 32, 8, 3, 3, Stride = 2, Padding = 1)]
 public partial class GuardStride2InPlaceLayer;
 
+/// <summary>
+/// Stride 2 with padding, 16 output channels: the forward puts output channels along the lanes, two blocks of six pixels
+/// a row whose taps reach past the row's start and its end, the weights and outputs through transposed buffers.
+/// </summary>
+[Conv2D(2, 9, 23, 16, 3, 3, Stride = 2, Padding = 1)]
+public partial class GuardStride2ChannelLanesLayer;
+
 /// <summary>Full convolution with dilation: the largest padding, flipped taps; forward and backward-data read in place.</summary>
 [Conv2D(2, 7, 9, 2, 3, 2, Mode = ConvMode.Full, Kind = ConvKind.Convolution, Dilation = 2)]
 public partial class GuardFullDilatedLayer;
@@ -60,6 +67,7 @@ public sealed class SpanGuardTests
         LayerPasses.Generated<GuardPaddedLayer>(),
         LayerPasses.Generated<GuardStride2Layer>(),
         LayerPasses.Generated<GuardStride2InPlaceLayer>(),
+        LayerPasses.Generated<GuardStride2ChannelLanesLayer>(),
         LayerPasses.Generated<GuardFullDilatedLayer>(),
         LayerPasses.Generated<GuardNarrowLayer>(),
         LayerPasses.Generated<GuardStride3Layer.Kernel>(),

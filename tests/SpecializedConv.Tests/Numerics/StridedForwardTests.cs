@@ -7,30 +7,48 @@ using Xunit;
 namespace SpecializedConv.Tests.Numerics;
 
 /// <summary>
-/// The forward pass at stride 2 reads the input where it is, without packing it into column phases: lanes hold output
-/// columns 0, 1, 4, 5 | 2, 3, 6, 7 of a block, so that every other input column is one in-lane shuffle of two loads
-/// (<see cref="KernelSupport.EvenColumns"/>, <see cref="KernelSupport.OddColumns"/>), put back in order as results are
-/// stored (<see cref="KernelSupport.RestoreColumnOrder"/>). Kernel rows outside the input read a row of zeros; the first
-/// column block moves the vectors of taps left of the input (<see cref="KernelSupport.ShiftColumns"/>). These tests pin
-/// which layers take that form and which keep the packed kernel, compare both with the reference kernel, and check the
-/// helpers' lane orders (without AVX2 their portable branches run).
+/// The forward pass at stride 2 reads the input where it is, in one of two forms. Where K is a multiple of 16 or 24,
+/// output channels go along the lanes (<see cref="ChannelLanes"/>): every tap loads its weights for eight channels as a vector
+/// from the weights transposed to [c, r, s][k] and broadcasts the input value each pixel of a block reads, and the
+/// pixel-major sums are transposed to NCHW. Otherwise output columns go along the lanes in the order 0, 1, 4, 5 | 2, 3, 6, 7
+/// of a block, so that every other input column is one in-lane shuffle of two loads (<see cref="KernelSupport.EvenColumns"/>,
+/// <see cref="KernelSupport.OddColumns"/>), put back in order as results are stored
+/// (<see cref="KernelSupport.RestoreColumnOrder"/>), and the first column block moves the vectors of taps left of the input
+/// (<see cref="KernelSupport.ShiftColumns"/>). In both, kernel rows outside the input read a row of zeros. These tests pin
+/// which layers take which form and which keep the packed kernel, compare every pass with the reference kernel, and
+/// check the helpers' lane orders (without AVX2 their portable branches run).
 /// </summary>
 /// <remarks>Tolerance: <see cref="NumericAssert.ReferenceTolerance"/>, as in <see cref="GeneratedLayerPropertyTests"/>.</remarks>
 public sealed class StridedForwardTests
 {
-    private const string InPlace = "KernelSupport.EvenColumns(";
+    private const string Shuffled = "KernelSupport.EvenColumns(";
 
-    private static readonly (string Name, Conv2DShape Shape, bool ReadsInPlace)[] StridedShapes =
+    private const string ChannelLanes = "Transpose(outputT, output.Slice(";
+
+    private enum Form
     {
-        ("S4: 3x3 padding 1, K = 32 in blocks of 11, the last overlapping", new(16, 32, 32, 32, 3, 3, stride: 2, padding: 1), true),
-        ("no padding: no edge block, one block of 9 channels", new(3, 21, 34, 9, 3, 3, stride: 2), true),
-        ("width 22: a last column block overlapping, a bottom row below the input", new(4, 23, 44, 12, 3, 3, stride: 2, padding: 1), true),
-        ("2x2 convolution: the turned kernel, two blocks of 8 channels", new(2, 16, 32, 16, 2, 2, kind: ConvKind.Convolution, stride: 2), true),
-        ("dilation 3: tap columns 0, 3 and 6", new(2, 20, 40, 8, 3, 3, stride: 2, dilation: 3), true),
-        ("5x5 padding 1: two loop nests at the cap", new(3, 17, 32, 24, 5, 5, stride: 2, padding: 1), true),
-        ("5x5 padding 2: the last column reads padding on the right", new(3, 20, 32, 10, 5, 5, stride: 2, padding: 2), false),
-        ("K = 6: blocks too small", new(3, 20, 32, 6, 3, 3, stride: 2, padding: 1), false),
-        ("5 output columns: narrower than a vector", new(3, 9, 9, 16, 3, 3, stride: 2, padding: 1), false),
+        Packed,
+        Shuffled,
+        ChannelLanes,
+    }
+
+    private static readonly (string Name, Conv2DShape Shape, Form Form)[] StridedShapes =
+    {
+        ("S4: 3x3 padding 1, K = 32: two vectors x six pixels, a tail of four", new(16, 32, 32, 32, 3, 3, stride: 2, padding: 1), Form.ChannelLanes),
+        ("K = 24: three vectors x four pixels", new(5, 32, 32, 24, 3, 3, stride: 2, padding: 1), Form.ChannelLanes),
+        ("K = 8, 24 columns: a broadcast for every FMA in channel lanes, so shuffled", new(3, 48, 48, 8, 3, 3, stride: 2, padding: 1), Form.Shuffled),
+        ("K = 48, 30 columns: three vectors x four pixels, a loop between the edges", new(3, 24, 59, 48, 3, 3, stride: 2, padding: 1), Form.ChannelLanes),
+        ("width 31: the last pixel's right tap outside the input", new(4, 20, 31, 16, 3, 3, stride: 2, padding: 1), Form.ChannelLanes),
+        ("Same mode, 4x4 on 23x23: padding 1 above and left, 2 below and right", new(3, 23, 23, 16, 4, 4, ConvMode.Same, stride: 2), Form.ChannelLanes),
+        ("dilation 2, 40 columns: a loop over the blocks between the edges", new(2, 30, 84, 16, 3, 3, stride: 2, dilation: 2, padding: 2), Form.ChannelLanes),
+        ("2x2 convolution: the turned kernel", new(2, 16, 32, 16, 2, 2, kind: ConvKind.Convolution, stride: 2), Form.ChannelLanes),
+        ("5 output columns: one block of five pixels", new(3, 9, 9, 16, 3, 3, stride: 2, padding: 1), Form.ChannelLanes),
+        ("no padding, K = 9: no edge block, one block of 9 channels", new(3, 21, 34, 9, 3, 3, stride: 2), Form.Shuffled),
+        ("width 22, K = 12: a last column block overlapping, a bottom row below the input", new(4, 23, 44, 12, 3, 3, stride: 2, padding: 1), Form.Shuffled),
+        ("dilation 3, 17 columns: a last block of five pixels in twelve is too short for channel lanes", new(2, 20, 40, 8, 3, 3, stride: 2, dilation: 3), Form.Shuffled),
+        ("5x5 padding 1, K = 24: channel lanes would unroll too much; two shuffled loop nests at the cap", new(3, 17, 32, 24, 5, 5, stride: 2, padding: 1), Form.Shuffled),
+        ("5x5 padding 2, K = 10: the last column reads padding on the right", new(3, 20, 32, 10, 5, 5, stride: 2, padding: 2), Form.Packed),
+        ("K = 6: blocks too small", new(3, 20, 32, 6, 3, 3, stride: 2, padding: 1), Form.Packed),
     };
 
     private static readonly NamedLayers Layers = new(StridedShapes.Select(s => (s.Name, s.Shape)));
@@ -42,15 +60,11 @@ public sealed class StridedForwardTests
     public void Stride_2_forward_and_the_other_passes_match_the_reference(string name)
     {
         (GeneratedLayer layer, string source) = Layers[name];
-        if (StridedShapes.Single(s => s.Name == name).ReadsInPlace)
-        {
-            Assert.Contains(InPlace, source, StringComparison.Ordinal);
-            Assert.DoesNotContain("PackPlanes(", ForwardWrapper(source), StringComparison.Ordinal);
-        }
-        else
-        {
-            Assert.DoesNotContain(InPlace, source, StringComparison.Ordinal);
-        }
+        Form form = StridedShapes.Single(s => s.Name == name).Form;
+        string forward = ForwardWrapper(source);
+        Assert.Equal(form == Form.Shuffled, source.Contains(Shuffled, StringComparison.Ordinal));
+        Assert.Equal(form == Form.ChannelLanes, forward.Contains(ChannelLanes, StringComparison.Ordinal));
+        Assert.Equal(form == Form.Packed, forward.Contains("PackPlanes(", StringComparison.Ordinal));
 
         NumericAssert.AssertPassesMatchReference(layer, new Random(20261204 + name.Length), batch: 2, name);
     }
