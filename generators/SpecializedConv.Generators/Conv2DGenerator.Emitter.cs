@@ -1120,7 +1120,7 @@ public sealed partial class Conv2DGenerator
         /// <summary>Emits the forward pass with output channels along the lanes: see <see cref="ChannelLanesForwardPlan"/>.</summary>
         private static void EmitChannelLanesForwardKernel(IndentedWriter w, LayerShape s, ChannelLanesForwardPlan p, int zeroRowOrigin)
         {
-            int kb = p.ChannelBlock, st = s.Stride, d = s.Dilation, inputPlane = s.InHeight * s.InWidth;
+            int kb = p.ChannelBlock, st = s.Stride;
             string stride = st == 1 ? string.Empty : $"{st}";
             w.Line("/// <summary>");
             w.Line($"/// One sample's forward pass, pixel-major: destinationT[i, j][k] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, {stride}i + r·dilation, {stride}j + s·dilation],");
@@ -1140,10 +1140,7 @@ public sealed partial class Conv2DGenerator
                 {
                     using (w.Open($"for (int i = 0; i < {s.OutHeight}; i++)"))
                     {
-                        w.Line($"// Kernel row r reads input row {Plus($"{stride}i", d == 1 ? "r" : $"{d}r", -s.PadTop)} of each channel; outside the input, the zero row, which stays put.");
-                        w.Line($"int {string.Join(", ", Range(s.KernelHeight).Select(r => $"y{r} = {CodeSum(st == 1 ? "i" : $"{st} * i", (r * d) - s.PadTop)}"))};");
-                        w.Line($"bool {string.Join(", ", Range(s.KernelHeight).Select(r => $"in{r} = (uint)y{r} < {s.InHeight}"))};");
-                        w.Line($"int {string.Join(", ", Range(s.KernelHeight).Select(r => $"pitch{r} = in{r} ? {inputPlane} : 0"))};");
+                        EmitSourceRows(w, s);
                         foreach (PixelBlocks body in p.Bodies)
                         {
                             int end = body.Start + (body.Count * body.Pixels) - 1;
@@ -1170,6 +1167,19 @@ public sealed partial class Conv2DGenerator
             }
 
             w.Line();
+        }
+
+        /// <summary>
+        /// For output row i of a forward kernel reading its input in place: each kernel row's input row y_r, whether it lies
+        /// inside the input (in_r) and the step to the same row of the next channel (pitch_r: 0 for the zero row).
+        /// </summary>
+        private static void EmitSourceRows(IndentedWriter w, LayerShape s)
+        {
+            int st = s.Stride, d = s.Dilation;
+            w.Line($"// Kernel row r reads input row {Plus(st == 1 ? "i" : $"{st}i", d == 1 ? "r" : $"{d}r", -s.PadTop)} of each channel; outside the input, the zero row, which stays put.");
+            w.Line($"int {string.Join(", ", Range(s.KernelHeight).Select(r => $"y{r} = {CodeSum(st == 1 ? "i" : $"{st} * i", (r * d) - s.PadTop)}"))};");
+            w.Line($"bool {string.Join(", ", Range(s.KernelHeight).Select(r => $"in{r} = (uint)y{r} < {s.InHeight}"))};");
+            w.Line($"int {string.Join(", ", Range(s.KernelHeight).Select(r => $"pitch{r} = in{r} ? {s.InHeight * s.InWidth} : 0"))};");
         }
 
         /// <summary>One block of the channel-lane forward: accumulators from the bias, the channel loop over the taps, the stores.</summary>
@@ -1238,8 +1248,8 @@ public sealed partial class Conv2DGenerator
         /// <summary>Emits the stride-2 forward read straight from the input: see <see cref="StrideTwoForwardPlan"/>.</summary>
         private static void EmitStrideTwoForwardKernel(IndentedWriter w, LayerShape s, StrideTwoForwardPlan p, int zeroRowOrigin)
         {
-            int kb = p.ChannelBlock, d = s.Dilation;
-            int plane = s.OutHeight * s.OutWidth, inputPlane = s.InHeight * s.InWidth, weightStride = s.InChannels * s.Taps;
+            int kb = p.ChannelBlock;
+            int plane = s.OutHeight * s.OutWidth, weightStride = s.InChannels * s.Taps;
             var moves = Range(s.KernelWidth).Select(ss => ColumnsMoved(TapColumnOffset(s, ss))).Where(m => m > 0).Distinct().OrderBy(m => m).ToList();
             w.Line("/// <summary>");
             w.Line("/// One sample's forward pass: output[k,i,j] = bias[k] + Σ_c Σ_taps w'[k,c,r,s] · xpad[c, 2i + r·dilation, 2j + s·dilation], read straight from the input.");
@@ -1274,10 +1284,7 @@ public sealed partial class Conv2DGenerator
                     w.Line($"int k0 = {BlockStart("channelBlock", kb, s.OutChannels, clamp: true)};");
                     using (w.Open($"for (int i = 0; i < {s.OutHeight}; i++)"))
                     {
-                        w.Line($"// Kernel row r reads input row {Plus("2i", d == 1 ? "r" : $"{d}r", -s.PadTop)} of each channel; outside the input, the zero row, which stays put.");
-                        w.Line($"int {string.Join(", ", Range(s.KernelHeight).Select(r => $"y{r} = {CodeSum("2 * i", (r * d) - s.PadTop)}"))};");
-                        w.Line($"bool {string.Join(", ", Range(s.KernelHeight).Select(r => $"in{r} = (uint)y{r} < {s.InHeight}"))};");
-                        w.Line($"int {string.Join(", ", Range(s.KernelHeight).Select(r => $"pitch{r} = in{r} ? {inputPlane} : 0"))};");
+                        EmitSourceRows(w, s);
                         if (p.EdgeBlock)
                         {
                             w.Line("// Columns 0 … 7.");
