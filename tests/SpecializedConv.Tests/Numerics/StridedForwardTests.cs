@@ -7,8 +7,8 @@ using Xunit;
 namespace SpecializedConv.Tests.Numerics;
 
 /// <summary>
-/// The forward pass at stride 2 reads the input where it is, in one of two forms. Where K is a multiple of 16 or 24,
-/// output channels go along the lanes (<see cref="ChannelLanes"/>): every tap loads its weights for eight channels as a vector
+/// The forward pass at stride 2 reads the input where it is, in one of two forms. Where K is a multiple of 16 or 24 (at
+/// any stride above 1), output channels go along the lanes (<see cref="ChannelLanes"/>): every tap loads its weights for eight channels as a vector
 /// from the weights transposed to [c, r, s][k] and broadcasts the input value each pixel of a block reads, and the
 /// pixel-major sums are transposed to NCHW. Otherwise output columns go along the lanes in the order 0, 1, 4, 5 | 2, 3, 6, 7
 /// of a block, so that every other input column is one in-lane shuffle of two loads (<see cref="KernelSupport.EvenColumns"/>,
@@ -43,6 +43,9 @@ public sealed class StridedForwardTests
         ("dilation 2, 40 columns: a loop over the blocks between the edges", new(2, 30, 84, 16, 3, 3, stride: 2, dilation: 2, padding: 2), Form.ChannelLanes),
         ("2x2 convolution: the turned kernel", new(2, 16, 32, 16, 2, 2, kind: ConvKind.Convolution, stride: 2), Form.ChannelLanes),
         ("5 output columns: one block of five pixels", new(3, 9, 9, 16, 3, 3, stride: 2, padding: 1), Form.ChannelLanes),
+        ("stride 3, 3x3 padding 1, K = 32", new(5, 47, 47, 32, 3, 3, stride: 3, padding: 1), Form.ChannelLanes),
+        ("stride 4, 4x4, K = 48: three vectors x four pixels, blocks that tile the input", new(3, 64, 64, 48, 4, 4, stride: 4), Form.ChannelLanes),
+        ("stride 3, K = 8: packed", new(3, 30, 30, 8, 3, 3, stride: 3), Form.Packed),
         ("no padding, K = 9: no edge block, one block of 9 channels", new(3, 21, 34, 9, 3, 3, stride: 2), Form.Shuffled),
         ("width 22, K = 12: a last column block overlapping, a bottom row below the input", new(4, 23, 44, 12, 3, 3, stride: 2, padding: 1), Form.Shuffled),
         ("dilation 3, 17 columns: a last block of five pixels in twelve is too short for channel lanes", new(2, 20, 40, 8, 3, 3, stride: 2, dilation: 3), Form.Shuffled),
@@ -57,7 +60,7 @@ public sealed class StridedForwardTests
 
     [Theory]
     [MemberData(nameof(StridedNames))]
-    public void Stride_2_forward_and_the_other_passes_match_the_reference(string name)
+    public void Strided_forward_and_the_other_passes_match_the_reference(string name)
     {
         (GeneratedLayer layer, string source) = Layers[name];
         Form form = StridedShapes.Single(s => s.Name == name).Form;
