@@ -1397,7 +1397,8 @@ public sealed partial class Conv2DGenerator
                 w.Line($"{Support}.RestoreColumnOrder(a_{kk}).StoreUnsafe(ref dst, {kk * plane});");
             }
 
-            // Kernel row r's vector of the input columns 2j + offset: "even0", "odd1", "odd0m2" (offset −2 − 1), "even2p2".
+            // Kernel row r's vector of the input columns 2j + offset, named by parity and by the even offset its loads start at:
+            // "even0" (offset 0), "odd1" (offset 1, row 1), "odd0m2" (offset −1, loads from −2), "even2p2" (offset 2, row 2).
             static string ColumnsName(int r, int offset)
             {
                 int from = Planner.EvenBelow(offset);
