@@ -359,7 +359,15 @@ public static class KernelSupport
     /// Writes the <paramref name="rows"/>×<paramref name="columns"/> row-major matrix <paramref name="source"/> transposed:
     /// <c>destination[j·rows + i] = source[i·columns + j]</c>, in 8×8 tiles where the hardware has AVX.
     /// </summary>
+    /// <remarks>
+    /// Compiled optimised from its first call, with the 8×8 tile inlined, as the kernels are: left to tiered compilation,
+    /// the tile ran as Tier0 code for as long as the process kept compiling other methods (more than two seconds in a
+    /// benchmark loop; a stride-2 forward pass that transposes its weights and outputs, S4's, took 13 % longer meanwhile).
+    /// Copies of both forms in one process (AMD EPYC, 2026-12-04), µs per call: 32×144 0.24 against 1.87, 256×32 1.06
+    /// against 6.40, 64×3136 23.1 against 23.1, 3136×64 18.7 against 18.7.
+    /// </remarks>
     /// <exception cref="ArgumentException">A span does not hold exactly rows·columns floats.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Transpose(ReadOnlySpan<float> source, Span<float> destination, int rows, int columns)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);
@@ -396,6 +404,7 @@ public static class KernelSupport
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Transpose8x8(ref float source, int sourcePitch, ref float destination, int destinationPitch)
     {
         Vector256<float> r0 = Vector256.LoadUnsafe(ref source), r1 = Vector256.LoadUnsafe(ref source, (nuint)sourcePitch);
