@@ -102,8 +102,10 @@ public static class KernelSupport
     /// Copies <paramref name="channels"/> planes of <paramref name="height"/>×<paramref name="width"/> into a zero-padded,
     /// column-phase-split layout: element (c, y, x) goes to
     /// <c>c·channelPitch + ((x+padLeft) mod stride)·phasePitch + (y+padTop)·rowPitch + (x+padLeft) div stride</c>.
-    /// With the phases split, a strided convolution reads contiguous vectors.
+    /// With the phases split, a strided convolution reads contiguous vectors. Compiled optimised from its first call, its
+    /// row helpers inlined, as <see cref="Transpose"/> is (left to tiered compilation, it stayed Tier0 code in short runs).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void PackPlanes(
         ReadOnlySpan<float> source, Span<float> destination, int channels, int height, int width,
         int padTop, int padLeft, int stride, int channelPitch, int phasePitch, int rowPitch)
@@ -155,6 +157,7 @@ public static class KernelSupport
     /// Copies a row of <paramref name="width"/> floats. Layer rows are short (often one to four vectors), where a call to
     /// memmove per row costs as much as the copy: whole vectors, the last one overlapping its neighbour.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CopyRow(ref float source, ref float destination, int width)
     {
         if (!Vector256.IsHardwareAccelerated || width < Lanes)
@@ -229,6 +232,7 @@ public static class KernelSupport
     private static Vector256<float> SplitHalves(Vector256<float> eight) => Vector256.Shuffle(eight, Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7));
 
     /// <summary>Deinterleaves the eight elements at even column <paramref name="x"/>: four to each phase.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void DeinterleaveEight(ref float row, int x, ref float evens, ref float odds)
     {
         Vector256<float> split = SplitHalves(Vector256.LoadUnsafe(ref row, (nuint)x));
@@ -240,6 +244,7 @@ public static class KernelSupport
     /// Scatters one stride phase of a gradient: <c>destination[c, rowStart + stride·a, columnStart + stride·b] =
     /// source[c·channelPitch + a·rowPitch + b]</c> for a &lt; rows, b &lt; columns.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ScatterPhase(
         ReadOnlySpan<float> source, Span<float> destination, int channels, int height, int width,
         int rows, int columns, int rowStart, int columnStart, int stride, int channelPitch, int rowPitch)
@@ -264,6 +269,7 @@ public static class KernelSupport
     /// <c>destination[c, rowStart + 2a, 2b] = even[c·evenChannelPitch + a·evenRowPitch + b]</c> for b &lt; evenColumns and
     /// <c>destination[c, rowStart + 2a, 2b + 1] = odd[c·oddChannelPitch + a·oddRowPitch + b]</c> for b &lt; oddColumns.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void InterleavePhases(
         ReadOnlySpan<float> even, ReadOnlySpan<float> odd, Span<float> destination, int channels, int height, int width,
         int rows, int rowStart, int evenColumns, int oddColumns, int evenChannelPitch, int evenRowPitch, int oddChannelPitch, int oddRowPitch)
