@@ -1207,11 +1207,9 @@ public sealed partial class Conv2DGenerator
                 {
                     foreach (int t in Range(s.KernelWidth))
                     {
-                        // Input column of pixel q, less the block's origin st·j0; a constant block skips taps outside the input.
-                        int Offset(int q) => (st * q) + (t * s.Dilation) - s.PadLeft;
-                        int[] pixels = Range(body.Pixels)
-                            .Where(q => body.Loops || ((st * body.Start) + Offset(q) >= 0 && (st * body.Start) + Offset(q) < s.InWidth))
-                            .ToArray();
+                        // A constant block skips taps outside the input; loads are relative to the block's origin st·j0.
+                        int Offset(int q) => Planner.PixelColumnOffset(s, q, t);
+                        int[] pixels = Range(body.Pixels).Where(q => Planner.ReadsInside(s, body, q, t)).ToArray();
                         if (pixels.Length == 0)
                         {
                             w.Line($"// Tap ({r},{t}): outside the input for every pixel of this block.");

@@ -327,10 +327,7 @@ public sealed partial class Conv2DGenerator
                     return null;
                 }
 
-                // Column of the input that pixel q of a block from output column j0 reads for kernel column t.
-                int Column(int j0, int q, int t) => (s.Stride * (j0 + q)) + (t * s.Dilation) - s.PadLeft;
-                bool Inside(int j0, int n) =>
-                    Range(n).All(q => Range(s.KernelWidth).All(t => Column(j0, q, t) >= 0 && Column(j0, q, t) < s.InWidth));
+                bool Inside(int j0, int n) => Range(n).All(q => Range(s.KernelWidth).All(t => ReadsInside(s, new PixelBlocks(j0, n, 1), q, t)));
 
                 var bodies = new List<PixelBlocks>();
                 for (int start = 0; start < s.OutWidth; start += pixels)
@@ -356,12 +353,28 @@ public sealed partial class Conv2DGenerator
                 // Loads relative to the block's first input column (Stride · j0); the zero row covers every one emitted.
                 int[] offsets = bodies
                     .SelectMany(b => Range(b.Pixels).SelectMany(q => Range(s.KernelWidth)
-                        .Where(t => b.Loops || (Column(b.Start, q, t) >= 0 && Column(b.Start, q, t) < s.InWidth))
-                        .Select(t => Column(0, q, t))))
+                        .Where(t => ReadsInside(s, b, q, t))
+                        .Select(t => PixelColumnOffset(s, q, t))))
                     .ToArray();
                 int first = Math.Min(0, offsets.Min()), lastOffset = offsets.Max();
                 return new ChannelLanesForwardPlan(vectors, pixels, bodies.ToEquatableArray(), lastOffset - first + 1, -first);
             }
+        }
+
+        /// <summary>
+        /// The input column pixel q of a channel-lane forward block reads for kernel column t, less the block's first input
+        /// column (stride · j0).
+        /// </summary>
+        internal static int PixelColumnOffset(LayerShape s, int q, int t) => (s.Stride * q) + (t * s.Dilation) - s.PadLeft;
+
+        /// <summary>
+        /// Whether pixel q of <paramref name="body"/> reads inside the input for kernel column t: always in a loop body (the
+        /// planner loops only over such blocks); in a body of its own, the taps outside are not emitted.
+        /// </summary>
+        internal static bool ReadsInside(LayerShape s, PixelBlocks body, int q, int t)
+        {
+            int column = (s.Stride * body.Start) + PixelColumnOffset(s, q, t);
+            return body.Loops || (column >= 0 && column < s.InWidth);
         }
 
         /// <summary>The even number at or below <paramref name="value"/> (for negative values too).</summary>
